@@ -1,0 +1,20 @@
+using Shop.Account;
+
+namespace Shop.Home;
+
+/// <summary>The Shop's pages and small JSON endpoints; asks <see cref="IAccount"/> about users.</summary>
+public sealed class HomeService(IAccount account) : MicronService("home")
+{
+    /// <inheritdoc />
+    protected override void Map(IServiceRoutes routes)
+    {
+        routes.MapGet("/", () => Results.Content(Pages.Home, "text/html; charset=utf-8"));
+        routes.MapGet("/hello/{name}", (string name) => $"Hello, {name}");
+        routes.MapGet("/project/{project}/{id}", (string project, string id) => $"project/{project}/{id}");
+        routes.MapGet("/user/{name}", (string name) => new { name });
+        routes.MapGet("/whois/{id}", WhoIsAsync);
+    }
+
+    private async Task<User> WhoIsAsync(int id, CancellationToken cancellationToken)
+        => await account.GetUserById(id, cancellationToken) ?? throw new HttpError(StatusCodes.Status404NotFound, $"No user with id {id}");
+}

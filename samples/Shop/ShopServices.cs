@@ -1,0 +1,14 @@
+using Shop.Account;
+using Shop.Home;
+
+namespace Shop;
+
+/// <summary>The Shop's services, in one place for the host and the tests.</summary>
+public static class ShopServices
+{
+    /// <summary>Adds every Shop service.</summary>
+    /// <param name="micron">The Micron builder.</param>
+    /// <returns>The builder.</returns>
+    public static IMicronBuilder AddShop(this IMicronBuilder micron)
+        => micron.AddService<AccountService>().AddService<HomeService>();
+}

@@ -1,0 +1,47 @@
+using Micron;
+using Micron.Http;
+using Micron.Services;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds services and configures features on an <see cref="IMicronBuilder"/>.</summary>
+public static class MicronBuilderExtensions
+{
+    /// <summary>
+    /// Adds a service. It is created once; every <c>[MicronContract]</c> interface it implements resolves to that
+    /// same instance, so a local contract call is a plain interface call.
+    /// </summary>
+    /// <typeparam name="TService">The service type.</typeparam>
+    /// <param name="builder">The Micron builder.</param>
+    /// <returns>The builder.</returns>
+    public static IMicronBuilder AddService<TService>(this IMicronBuilder builder)
+        where TService : MicronService
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var catalog = MicronServiceCollectionExtensions.CatalogOf(builder.Services)!;
+        if (!catalog.Add(typeof(TService)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<TService>();
+        foreach (var contract in catalog.Registrations[^1].Contracts)
+        {
+            builder.Services.AddSingleton(contract, static sp => sp.GetRequiredService<TService>());
+        }
+
+        return builder;
+    }
+
+    /// <summary>Configures function-style HTTP: body limits and the error format.</summary>
+    /// <param name="builder">The Micron builder.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    public static IMicronBuilder ConfigureHttp(this IMicronBuilder builder, Action<MicronHttpOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+}

@@ -1,0 +1,52 @@
+using Micron;
+using Micron.DependencyInjection.Internal;
+using Micron.Http;
+using Micron.Services.Internal;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds Micron to an <see cref="IServiceCollection"/>.</summary>
+public static class MicronServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds Micron's core: the service catalog, service initialization in dependency order, function-style HTTP
+    /// options (bound from <c>Micron:Http</c>). Calling it more than once is harmless.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>A builder to add services and features with.</returns>
+    public static IMicronBuilder AddMicron(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (CatalogOf(services) is null)
+        {
+            services.AddSingleton(new ServiceCatalog());
+            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton<LocalServices>();
+            services.AddHostedService<ServiceInitializer>();
+            services.AddOptions<MicronHttpOptions>().BindConfiguration("Micron:Http");
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AspNetCore.Http.Json.JsonOptions>, ConfigureJsonForEnvironment>());
+
+            // Binding failures throw, so they are answered as problem documents like every other error.
+            services.Configure<RouteHandlerOptions>(static o => o.ThrowOnBadRequest = true);
+        }
+
+        return new MicronBuilder(services);
+    }
+
+    internal static ServiceCatalog? CatalogOf(IServiceCollection services)
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(ServiceCatalog) && services[i].ImplementationInstance is ServiceCatalog catalog)
+            {
+                return catalog;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+
+namespace Micron.Hosting.Internal;
+
+/// <summary>
+/// Where the host listens: <c>--listen</c> endpoints, else <c>Micron:Listen</c> configuration, else
+/// <c>PORT</c>, else <c>tcp://0.0.0.0:3000</c>. An explicit ASP.NET Core <c>urls</c> setting is left to Kestrel.
+/// </summary>
+internal sealed class ListenBindings
+{
+    private readonly List<Action<KestrelServerOptions>> _binds = [];
+
+    private ListenBindings(IReadOnlyList<ListenEndpoint> endpoints) => Endpoints = endpoints;
+
+    public IReadOnlyList<ListenEndpoint> Endpoints { get; }
+
+    /// <summary>Resolves the endpoints; <see langword="null"/> when ASP.NET Core's <c>urls</c> decide instead.</summary>
+    /// <exception cref="MicronStartupException">An endpoint is invalid, cannot be resolved or is in use.</exception>
+    public static ListenBindings? Resolve(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Micron:Listen");
+        var values = section.Value is { Length: > 0 } single
+            ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [.. section.GetChildren().Select(static c => c.Value).OfType<string>().Where(static v => v.Length > 0)];
+
+        List<ListenEndpoint> endpoints = [];
+        if (values.Length == 0)
+        {
+            if (!string.IsNullOrEmpty(configuration["urls"]))
+            {
+                return null;
+            }
+
+            endpoints.Add(FromPort(configuration["PORT"]));
+        }
+
+        foreach (var value in values)
+        {
+            try
+            {
+                endpoints.Add(ListenEndpoint.Parse(value));
+            }
+            catch (FormatException ex)
+            {
+                throw new MicronStartupException(ex.Message, ex);
+            }
+        }
+
+        var bindings = new ListenBindings(endpoints);
+        foreach (var endpoint in endpoints)
+        {
+            bindings.Prepare(endpoint);
+        }
+
+        return bindings;
+    }
+
+    public void Apply(KestrelServerOptions options)
+    {
+        foreach (var bind in _binds)
+        {
+            bind(options);
+        }
+    }
+
+    private static ListenEndpoint FromPort(string? port)
+    {
+        if (string.IsNullOrEmpty(port))
+        {
+            return ListenEndpoint.Default;
+        }
+
+        return int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= 65535
+            ? ListenEndpoint.Tcp("0.0.0.0", number)
+            : throw new MicronStartupException($"Invalid PORT: {port}");
+    }
+
+    private void Prepare(ListenEndpoint endpoint)
+    {
+        switch (endpoint.Kind)
+        {
+            case ListenEndpointKind.UnixSocket:
+                ClearStaleSocket(endpoint);
+                _binds.Add(o => o.ListenUnixSocket(endpoint.Path!));
+                break;
+            case ListenEndpointKind.NamedPipe:
+                if (!OperatingSystem.IsWindows())
+                {
+                    throw new MicronStartupException($"Windows named pipe endpoints work only on Windows: {endpoint.Uri}");
+                }
+
+                _binds.Add(o => o.ListenNamedPipe(endpoint.Path!));
+                break;
+            default:
+                foreach (var address in Addresses(endpoint))
+                {
+                    _binds.Add(o => o.Listen(address, endpoint.Port));
+                }
+
+                break;
+        }
+    }
+
+    private static IPAddress[] Addresses(ListenEndpoint endpoint)
+    {
+        var host = endpoint.Host!;
+        if (host is "*" or "+")
+        {
+            return [IPAddress.IPv6Any];
+        }
+
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return [address];
+        }
+
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return Socket.OSSupportsIPv6 && endpoint.Port != 0 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [IPAddress.Loopback];
+        }
+
+        try
+        {
+            return Dns.GetHostAddresses(host);
+        }
+        catch (SocketException ex)
+        {
+            throw new MicronStartupException($"Cannot resolve the host of {endpoint.Uri}: {ex.Message}", ex);
+        }
+    }
+
+    // A socket file left by a process that died would make the bind fail; one that still answers is in use.
+    private static void ClearStaleSocket(ListenEndpoint endpoint)
+    {
+        var path = endpoint.Path!;
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException)
+        {
+            File.Delete(path);
+            return;
+        }
+
+        throw new MicronStartupException($"Address already in use: {endpoint.Uri}");
+    }
+}

@@ -1,0 +1,181 @@
+using Micron.Hosting.Internal;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Micron.Hosting;
+
+/// <summary>
+/// A running Micron host: an ASP.NET Core application that serves the local services' routes, initializes them in
+/// dependency order before accepting traffic, and drains in-flight requests on SIGTERM.
+/// </summary>
+/// <remarks>
+/// It is an <see cref="IApplicationBuilder"/> and an <see cref="IEndpointRouteBuilder"/>, so ASP.NET Core middleware
+/// and endpoints can be added to it as to a <see cref="WebApplication"/>.
+/// </remarks>
+public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEndpointRouteBuilder, IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly MicronStartupException? _startupError;
+
+    internal MicronApplication(WebApplication app, IReadOnlyList<ListenEndpoint> endpoints, MicronStartupException? startupError)
+    {
+        _app = app;
+        Endpoints = endpoints;
+        _startupError = startupError;
+        Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Micron");
+    }
+
+    /// <summary>Gets the application's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Gets the application's configuration.</summary>
+    public IConfiguration Configuration => _app.Configuration;
+
+    /// <summary>Gets the hosting environment.</summary>
+    public IWebHostEnvironment Environment => _app.Environment;
+
+    /// <summary>Gets the application's logger.</summary>
+    public ILogger Logger { get; }
+
+    /// <summary>Gets the endpoints the host was configured to listen on (empty when ASP.NET Core <c>urls</c> decide).</summary>
+    public IReadOnlyList<ListenEndpoint> Endpoints { get; }
+
+    /// <summary>Gets the addresses the server is bound to, with real ports, once started.</summary>
+    public IReadOnlyList<string> Urls
+        => [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
+
+    IServiceProvider IApplicationBuilder.ApplicationServices
+    {
+        get => ((IApplicationBuilder)_app).ApplicationServices;
+        set => ((IApplicationBuilder)_app).ApplicationServices = value;
+    }
+
+    IFeatureCollection IApplicationBuilder.ServerFeatures => ((IApplicationBuilder)_app).ServerFeatures;
+
+    IDictionary<string, object?> IApplicationBuilder.Properties => ((IApplicationBuilder)_app).Properties;
+
+    IServiceProvider IEndpointRouteBuilder.ServiceProvider => ((IEndpointRouteBuilder)_app).ServiceProvider;
+
+    ICollection<EndpointDataSource> IEndpointRouteBuilder.DataSources => ((IEndpointRouteBuilder)_app).DataSources;
+
+    /// <summary>Creates a builder for a Micron application.</summary>
+    /// <param name="args">
+    /// The command line: Micron's flags (<c>-l</c>/<c>--listen</c>, see <c>docs/spec/cli.md</c>) and ASP.NET Core's
+    /// (<c>--environment</c>, <c>--urls</c>, <c>--Key=Value</c>).
+    /// </param>
+    /// <returns>The builder.</returns>
+    public static MicronApplicationBuilder CreateBuilder(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var commandLine = MicronCommandLine.Parse(args);
+        var error = commandLine.Error;
+        WebApplicationBuilder inner;
+        try
+        {
+            inner = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. commandLine.Remaining] });
+        }
+        catch (FormatException ex)
+        {
+            // ASP.NET Core's command-line configuration rejects a stray "-x"; report it like any bad flag.
+            error ??= ex.Message;
+            inner = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        }
+
+        inner.Configuration.AddInMemoryCollection(commandLine.Settings);
+        return new MicronApplicationBuilder(inner, error);
+    }
+
+    /// <summary>Initializes the services in dependency order, then starts listening.</summary>
+    /// <param name="cancellationToken">Abandons the start.</param>
+    /// <returns>A task that completes when the host accepts traffic.</returns>
+    /// <exception cref="MicronStartupException">The host could not start; the message says why.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_startupError is not null)
+        {
+            throw _startupError;
+        }
+
+        try
+        {
+            await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (MicronStartupException or OperationCanceledException))
+        {
+            var cause = ex is AggregateException { InnerExceptions.Count: 1 } single ? single.InnerException! : ex;
+            throw cause as MicronStartupException ?? new MicronStartupException(cause.Message, cause);
+        }
+
+        foreach (var url in Urls)
+        {
+            LogAccepting(Logger, url);
+        }
+
+        _app.Lifetime.ApplicationStopping.Register(static state => LogShuttingDown((ILogger)state!), Logger);
+    }
+
+    /// <summary>Stops accepting connections and waits for in-flight requests (up to the host's shutdown timeout).</summary>
+    /// <param name="cancellationToken">Cuts the wait short.</param>
+    /// <returns>A task that completes when the host has stopped.</returns>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>
+    /// Starts the host and runs until SIGTERM, SIGINT or <paramref name="cancellationToken"/>, then drains and stops.
+    /// When the host cannot start, prints <c>micron: {reason}</c> to standard error and sets the process exit code to 1.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the host.</param>
+    /// <returns>A task that completes when the host has stopped.</returns>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MicronStartupException ex)
+        {
+            LogStartFailed(Logger, ex);
+            await Console.Error.WriteLineAsync($"micron: {ex.Message}").ConfigureAwait(false);
+            System.Environment.ExitCode = 1;
+            await DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        await _app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    /// <inheritdoc />
+    public void Dispose() => ((IDisposable)_app).Dispose();
+
+    IApplicationBuilder IApplicationBuilder.Use(Func<RequestDelegate, RequestDelegate> middleware)
+    {
+        ((IApplicationBuilder)_app).Use(middleware);
+        return this;
+    }
+
+    IApplicationBuilder IApplicationBuilder.New() => ((IApplicationBuilder)_app).New();
+
+    RequestDelegate IApplicationBuilder.Build() => ((IApplicationBuilder)_app).Build();
+
+    IApplicationBuilder IEndpointRouteBuilder.CreateApplicationBuilder() => ((IEndpointRouteBuilder)_app).CreateApplicationBuilder();
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Accepting connections on {Url}")]
+    private static partial void LogAccepting(ILogger logger, string url);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Gracefully shutting down. Please wait...")]
+    private static partial void LogShuttingDown(ILogger logger);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Critical, Message = "The host could not start")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception);
+}

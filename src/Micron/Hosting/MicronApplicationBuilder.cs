@@ -1,0 +1,107 @@
+using Micron.Hosting.Internal;
+using Micron.Http.Internal;
+using Micron.Services;
+using Micron.Services.Internal;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Micron.Hosting;
+
+/// <summary>
+/// Builds a <see cref="MicronApplication"/>: an ASP.NET Core <see cref="WebApplicationBuilder"/> that also understands
+/// Micron's command line (<c>--listen</c>, ...) and hosts the services added with <c>AddMicron().AddService&lt;T&gt;()</c>.
+/// </summary>
+public sealed class MicronApplicationBuilder : IHostApplicationBuilder
+{
+    private readonly WebApplicationBuilder _inner;
+    private readonly string? _commandLineError;
+
+    internal MicronApplicationBuilder(WebApplicationBuilder inner, string? commandLineError)
+    {
+        _inner = inner;
+        _commandLineError = commandLineError;
+    }
+
+    /// <summary>Gets the services the application's container is built from.</summary>
+    public IServiceCollection Services => _inner.Services;
+
+    /// <summary>Gets the application's configuration (appsettings, <c>MICRON__*</c>-style environment variables, flags).</summary>
+    public ConfigurationManager Configuration => _inner.Configuration;
+
+    /// <summary>Gets the hosting environment.</summary>
+    public IWebHostEnvironment Environment => _inner.Environment;
+
+    /// <summary>Gets the logging configuration.</summary>
+    public ILoggingBuilder Logging => _inner.Logging;
+
+    /// <summary>Gets the metrics configuration.</summary>
+    public IMetricsBuilder Metrics => _inner.Metrics;
+
+    /// <summary>Gets the web host configuration, for settings that have no other home.</summary>
+    public ConfigureWebHostBuilder WebHost => _inner.WebHost;
+
+    /// <summary>Gets the generic host configuration, for settings that have no other home.</summary>
+    public ConfigureHostBuilder Host => _inner.Host;
+
+    IConfigurationManager IHostApplicationBuilder.Configuration => _inner.Configuration;
+
+    IHostEnvironment IHostApplicationBuilder.Environment => _inner.Environment;
+
+    IDictionary<object, object> IHostApplicationBuilder.Properties => ((IHostApplicationBuilder)_inner).Properties;
+
+    /// <summary>Builds the application: resolves the listen endpoints and maps every local service's routes.</summary>
+    /// <returns>The application. A configuration error does not throw here; it stops <see cref="MicronApplication.StartAsync"/>.</returns>
+    public MicronApplication Build()
+    {
+        Services.AddMicron();
+        MicronStartupException? error = _commandLineError is null ? null : new MicronStartupException(_commandLineError);
+        ListenBindings? bindings = null;
+        try
+        {
+            bindings = error is null ? ListenBindings.Resolve(Configuration) : null;
+        }
+        catch (MicronStartupException ex)
+        {
+            error = ex;
+        }
+
+        if (bindings is not null)
+        {
+            _inner.WebHost.ConfigureKestrel(bindings.Apply);
+        }
+
+        var app = _inner.Build();
+        app.UseMiddleware<MicronErrorMiddleware>();
+        app.UseRouting();
+        try
+        {
+            MapServices(app);
+        }
+        catch (MicronStartupException ex)
+        {
+            error ??= ex;
+        }
+
+        return new MicronApplication(app, bindings?.Endpoints ?? [], error);
+    }
+
+    void IHostApplicationBuilder.ConfigureContainer<TContainerBuilder>(
+        IServiceProviderFactory<TContainerBuilder> factory, Action<TContainerBuilder>? configure)
+        => ((IHostApplicationBuilder)_inner).ConfigureContainer(factory, configure);
+
+    private static void MapServices(WebApplication app)
+    {
+        foreach (var service in app.Services.GetRequiredService<LocalServices>().InInitOrder)
+        {
+            var group = app.MapGroup(string.Empty);
+            group.WithMetadata(new ServiceEndpointMetadata(service.Name));
+            group.AddEndpointFilterFactory(MicroResultFilter.Create);
+            service.Map(new ServiceRoutes(group, service.Name));
+        }
+    }
+}

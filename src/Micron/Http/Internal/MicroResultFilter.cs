@@ -1,0 +1,48 @@
+namespace Micron.Http.Internal;
+
+/// <summary>
+/// Gives a route micro's return-value rules. Applied per endpoint at build time: handlers that return nothing or
+/// an <see cref="IResult"/> are left untouched, so they pay nothing.
+/// </summary>
+internal static class MicroResultFilter
+{
+    public static EndpointFilterDelegate Create(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
+    {
+        var type = UnwrapAwaitable(context.MethodInfo.ReturnType);
+        if (type is null || typeof(IResult).IsAssignableFrom(type))
+        {
+            return next;
+        }
+
+        return async invocation =>
+        {
+            var value = await next(invocation).ConfigureAwait(false);
+            return value is IResult ? value : new MicroValueResult(value);
+        };
+    }
+
+    /// <summary>The value type a handler produces, or <see langword="null"/> when it produces none.</summary>
+    private static Type? UnwrapAwaitable(Type type)
+    {
+        if (type == typeof(void) || type == typeof(Task) || type == typeof(ValueTask))
+        {
+            return null;
+        }
+
+        if (type.IsGenericType)
+        {
+            var definition = type.GetGenericTypeDefinition();
+            if (definition == typeof(Task<>) || definition == typeof(ValueTask<>))
+            {
+                return type.GetGenericArguments()[0];
+            }
+        }
+
+        return type;
+    }
+
+    private sealed class MicroValueResult(object? value) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => MicroResponse.WriteAsync(httpContext, value);
+    }
+}
