@@ -101,7 +101,7 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
             var group = app.MapGroup(string.Empty);
             group.WithMetadata(new ServiceEndpointMetadata(service.Name));
             group.AddEndpointFilterFactory(MicroResultFilter.Create);
-            service.Map(new ServiceRoutes(group, service.Name));
+            service.MapRoutes(new ServiceRoutes(group, service.Name));
         }
     }
 }

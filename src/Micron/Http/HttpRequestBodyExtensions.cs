@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Micron.Http.Internal;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -73,8 +72,7 @@ public static class HttpRequestBodyExtensions
             throw BodyErrors.InvalidJson(null);
         }
 
-        var options = request.HttpContext.RequestServices?.GetService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value.SerializerOptions
-            ?? JsonSerializerOptions.Web;
+        var options = MicroResponse.JsonOptions(request.HttpContext);
         var encoding = Charset(request);
         try
         {

@@ -42,11 +42,7 @@ public static class MicroServer
     public static MicronApplication Create(string[] args, Func<HttpContext, object?> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return Build(args, context =>
-        {
-            var value = handler(context);
-            return value is Task task ? TaskValueAsync(context, task) : MicroResponse.WriteAsync(context, value);
-        });
+        return Build(args, ToRequestDelegate(handler));
     }
 
     /// <summary>Builds, without starting, a server whose asynchronous handler returns the response's value.</summary>
@@ -56,7 +52,7 @@ public static class MicroServer
     public static MicronApplication Create(string[] args, Func<HttpContext, Task<object?>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return Build(args, async context => await MicroResponse.WriteAsync(context, await handler(context).ConfigureAwait(false)).ConfigureAwait(false));
+        return Build(args, ToRequestDelegate(handler));
     }
 
     /// <summary>Builds, without starting, a server whose handler writes the response itself.</summary>
@@ -68,6 +64,17 @@ public static class MicroServer
         ArgumentNullException.ThrowIfNull(handler);
         return Build(args, context => handler(context));
     }
+
+    /// <summary>A request delegate that sends what <paramref name="handler"/> returns.</summary>
+    internal static RequestDelegate ToRequestDelegate(Func<HttpContext, object?> handler) => context =>
+    {
+        var value = handler(context);
+        return value is Task task ? TaskValueAsync(context, task) : MicroResponse.WriteAsync(context, value);
+    };
+
+    /// <summary>A request delegate that sends what <paramref name="handler"/> completes with.</summary>
+    internal static RequestDelegate ToRequestDelegate(Func<HttpContext, Task<object?>> handler)
+        => async context => await MicroResponse.WriteAsync(context, await handler(context).ConfigureAwait(false)).ConfigureAwait(false);
 
     private static MicronApplication Build(string[] args, RequestDelegate handler)
     {

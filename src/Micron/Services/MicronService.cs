@@ -46,9 +46,11 @@ public abstract class MicronService
 
     /// <summary>Maps the service's HTTP surface in the minimal-API style.</summary>
     /// <param name="routes">The service's routes.</param>
-    protected internal virtual void Map(IServiceRoutes routes)
+    protected virtual void Map(IServiceRoutes routes)
     {
     }
+
+    internal void MapRoutes(IServiceRoutes routes) => Map(routes);
 
     internal static bool IsValidName(string name)
     {

@@ -35,9 +35,8 @@ internal static class MicroResponse
     {
         var response = context.Response;
         response.ContentType ??= TextContentType;
-        var bytes = Encoding.UTF8.GetBytes(text);
-        response.ContentLength = bytes.Length;
-        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+        response.ContentLength = Encoding.UTF8.GetByteCount(text);
+        return response.WriteAsync(text, context.RequestAborted);
     }
 
     public static JsonSerializerOptions JsonOptions(HttpContext context)

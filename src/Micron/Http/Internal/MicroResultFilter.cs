@@ -14,12 +14,16 @@ internal static class MicroResultFilter
             return next;
         }
 
-        return async invocation =>
+        return invocation =>
         {
-            var value = await next(invocation).ConfigureAwait(false);
-            return value is IResult ? value : new MicroValueResult(value);
+            var pending = next(invocation);
+            return pending.IsCompletedSuccessfully ? ValueTask.FromResult<object?>(Wrap(pending.Result)) : WrapAsync(pending);
         };
     }
+
+    private static object Wrap(object? value) => value as IResult ?? new MicroValueResult(value);
+
+    private static async ValueTask<object?> WrapAsync(ValueTask<object?> pending) => Wrap(await pending.ConfigureAwait(false));
 
     /// <summary>The value type a handler produces, or <see langword="null"/> when it produces none.</summary>
     private static Type? UnwrapAwaitable(Type type)

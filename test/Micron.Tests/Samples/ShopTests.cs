@@ -1,0 +1,96 @@
+using System.Net;
+using Micron.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Shop;
+using Shop.Account;
+
+namespace Micron.Tests.Samples;
+
+/// <summary>The Shop as a monolith: every route of the home service, and its call to the account contract.</summary>
+public class ShopTests : IAsyncLifetime
+{
+    private TestHost _host = null!;
+
+    public async Task InitializeAsync()
+        => _host = await TestHost.StartAsync(b => b.Services.AddMicron().AddShop());
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Root_IsAnHtmlPage()
+    {
+        var response = await _host.Client.GetAsync("/");
+
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("<h1>Micron Shop</h1>");
+    }
+
+    [Fact]
+    public async Task Hello_GreetsByName()
+    {
+        var response = await _host.Client.GetAsync("/hello/micron");
+
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        (await response.Content.ReadAsStringAsync()).ShouldBe("Hello, micron");
+    }
+
+    [Fact]
+    public async Task Project_EchoesRouteParameters()
+        => (await _host.Client.GetStringAsync("/project/micron/42")).ShouldBe("project/micron/42");
+
+    [Fact]
+    public async Task User_IsJson()
+    {
+        var response = await _host.Client.GetAsync("/user/ada");
+
+        response.Content.Headers.ContentType!.ToString().ShouldBe("application/json; charset=utf-8");
+        (await response.Content.ReadAsStringAsync()).ShouldBe("""{"name":"ada"}""");
+    }
+
+    [Fact]
+    public async Task WhoIs_KnownUser_ComesFromTheAccountService()
+        => (await _host.Client.GetStringAsync("/whois/1")).ShouldBe("""{"id":1,"username":"micromono"}""");
+
+    [Fact]
+    public async Task WhoIs_UnknownUser_Is404()
+    {
+        var response = await _host.Client.GetAsync("/whois/99");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await Problem.ReadAsync(response)).Detail.ShouldBe("No user with id 99");
+    }
+
+    [Fact]
+    public async Task WhoIs_NotANumber_Is400()
+    {
+        var response = await _host.Client.GetAsync("/whois/abc");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await Problem.ReadAsync(response)).Code.ShouldBe("bad_request");
+    }
+
+    [Fact]
+    public async Task AccountContract_UnknownUser_IsNull()
+    {
+        var account = _host.App.Services.GetRequiredService<IAccount>();
+
+        (await account.GetUserById(1)).ShouldBe(new User(1, "micromono"));
+        (await account.GetUserById(2)).ShouldBeNull();
+    }
+}
+
+/// <summary>The README's command: the Shop as its own process.</summary>
+public class ShopProcessTests
+{
+    [Fact]
+    public async Task Shop_RunsAsAMonolithProcess()
+    {
+        await using var process = HostProcess.Start("Shop", ["--listen", "tcp://127.0.0.1:0"]);
+        var url = await process.WaitForListeningAsync();
+        using var client = new HttpClient { BaseAddress = url };
+
+        (await client.GetStringAsync("/whois/1")).ShouldBe("""{"id":1,"username":"micromono"}""");
+        (await client.GetStringAsync("/hello/world")).ShouldBe("Hello, world");
+        process.StandardOutput.ShouldContain("Service account");
+    }
+}

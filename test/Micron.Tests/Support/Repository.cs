@@ -1,0 +1,26 @@
+namespace Micron.Tests.Support;
+
+/// <summary>Finds the repository and the built samples next to this test assembly.</summary>
+public static class Repository
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The build configuration of this test run (Debug or Release); samples are built alongside.</summary>
+    public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
+    public static string SampleDll(string name)
+        => Path.Combine(Root, "samples", name, "bin", Configuration, "net10.0", name + ".dll");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Micron.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Micron.slnx not found above " + AppContext.BaseDirectory);
+    }
+}

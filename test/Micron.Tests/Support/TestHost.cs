@@ -1,0 +1,56 @@
+using Micron.Hosting;
+using Micron.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Micron.Tests.Support;
+
+/// <summary>A real Micron host on an ephemeral loopback port, with a client pointed at it.</summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    private TestHost(MicronApplication app, LogSink logs)
+    {
+        App = app;
+        Logs = logs;
+        BaseAddress = new Uri(app.Urls.Single(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)));
+        Client = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public MicronApplication App { get; }
+
+    public LogSink Logs { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    public static readonly string[] Loopback = ["--listen", "tcp://127.0.0.1:0"];
+
+    /// <summary>Starts a host with the given services and configuration.</summary>
+    public static async Task<TestHost> StartAsync(Action<MicronApplicationBuilder> configure, params string[] args)
+    {
+        var logs = new LogSink();
+        var builder = MicronApplication.CreateBuilder([.. Loopback, .. args]);
+        // A provider-specific filter outranks any Logging:LogLevel rules an appsettings.json in the test folder brings.
+        builder.Logging.ClearProviders().AddProvider(logs).AddFilter<LogSink>(null, LogLevel.Debug);
+        configure(builder);
+        var app = builder.Build();
+        await app.StartAsync();
+        return new TestHost(app, logs);
+    }
+
+    /// <summary>Starts a one-function server.</summary>
+    public static async Task<TestHost> StartMicroAsync(Func<HttpContext, Task<object?>> handler, params string[] args)
+    {
+        var app = MicroServer.Create([.. Loopback, .. args], handler);
+        await app.StartAsync();
+        return new TestHost(app, new LogSink());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
