@@ -1,28 +1,19 @@
 using BenchmarkDotNet.Attributes;
 using Micron.Hosting;
 using Micron.Http;
-using Micron.Services;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Micron.Benchmarks;
 
-/// <summary>
-/// One GET over loopback HTTP/1.1 keep-alive: a Micron service route and a Micron one-function server against a
-/// bare ASP.NET Core minimal API doing the same work, all in this process on real Kestrel.
-/// </summary>
-[MemoryDiagnoser]
-public class HttpRouteBenchmarks
+/// <summary>The three hello servers on real Kestrel over loopback HTTP/1.1 keep-alive, in this process.</summary>
+public class HttpRouteBenchmarks : HelloServerBenchmarks
 {
     private const string Listen = "tcp://127.0.0.1:0";
     private WebApplication _bare = null!;
     private MicronApplication _route = null!;
     private MicronApplication _micro = null!;
-    private HttpClient _bareClient = null!;
-    private HttpClient _routeClient = null!;
-    private HttpClient _microClient = null!;
 
     [GlobalSetup]
     public async Task Setup()
@@ -30,7 +21,7 @@ public class HttpRouteBenchmarks
         var bare = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         bare.Logging.ClearProviders();
         _bare = bare.Build();
-        _bare.MapGet("/hello/{name}", (string name) => $"Hello, {name}");
+        MapBare(_bare);
         await _bare.StartAsync();
 
         var route = MicronApplication.CreateBuilder(["--listen", Listen]);
@@ -39,12 +30,12 @@ public class HttpRouteBenchmarks
         _route = route.Build();
         await _route.StartAsync();
 
-        _micro = MicroServer.Create(["--listen", Listen, "--Logging:LogLevel:Default=None"], ctx => $"Hello, {ctx.Request.Path.Value![7..]}");
+        _micro = MicroServer.Create(["--listen", Listen, "--Logging:LogLevel:Default=None"], Hello);
         await _micro.StartAsync();
 
-        _bareClient = new HttpClient { BaseAddress = new Uri(_bare.Urls.First()) };
-        _routeClient = new HttpClient { BaseAddress = new Uri(_route.Urls[0]) };
-        _microClient = new HttpClient { BaseAddress = new Uri(_micro.Urls[0]) };
+        BareClient = new HttpClient { BaseAddress = new Uri(_bare.Urls.First()) };
+        RouteClient = new HttpClient { BaseAddress = new Uri(_route.Urls[0]) };
+        MicroClient = new HttpClient { BaseAddress = new Uri(_micro.Urls[0]) };
 
         // Kestrel's code is shared by all three servers: warm it up for all of them before any is measured,
         // so the first benchmark does not pay for tiered compilation on the others' behalf.
@@ -59,28 +50,11 @@ public class HttpRouteBenchmarks
     [GlobalCleanup]
     public async Task Cleanup()
     {
-        foreach (var client in new[] { _bareClient, _routeClient, _microClient })
-        {
-            client.Dispose();
-        }
-
+        BareClient.Dispose();
+        RouteClient.Dispose();
+        MicroClient.Dispose();
         await _bare.DisposeAsync();
         await _route.DisposeAsync();
         await _micro.DisposeAsync();
-    }
-
-    [Benchmark(Baseline = true, Description = "bare minimal API")]
-    public Task<string> Bare() => _bareClient.GetStringAsync("/hello/world");
-
-    [Benchmark(Description = "Micron service route")]
-    public Task<string> Route() => _routeClient.GetStringAsync("/hello/world");
-
-    [Benchmark(Description = "Micron one-function server")]
-    public Task<string> Micro() => _microClient.GetStringAsync("/hello/world");
-
-    public sealed class HelloService() : MicronService("hello")
-    {
-        protected override void Map(IServiceRoutes routes)
-            => routes.MapGet("/hello/{name}", (string name) => $"Hello, {name}");
     }
 }
