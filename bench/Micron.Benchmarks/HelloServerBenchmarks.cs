@@ -28,12 +28,12 @@ public abstract class HelloServerBenchmarks
     public Task<string> Micro() => MicroClient.GetStringAsync("/hello/world");
 
     /// <summary>The baseline's only route.</summary>
-    protected static void MapBare(WebApplication app) => app.MapGet("/hello/{name}", (string name) => $"Hello, {name}");
+    public static void MapBareRoute(WebApplication app) => app.MapGet("/hello/{name}", (string name) => $"Hello, {name}");
 
     /// <summary>The one-function server's handler.</summary>
-    protected static string Hello(HttpContext context) => $"Hello, {context.Request.Path.Value!["/hello/".Length..]}";
+    public static string HelloFromPath(HttpContext context) => $"Hello, {context.Request.Path.Value!["/hello/".Length..]}";
 
-    public sealed class HelloService() : MicronService("hello")
+    public sealed class HelloService : MicronService
     {
         protected override void Map(IServiceRoutes routes)
             => routes.MapGet("/hello/{name}", (string name) => $"Hello, {name}");

@@ -25,13 +25,13 @@ public class HttpPipelineBenchmarks : HelloServerBenchmarks
         bare.WebHost.UseTestServer();
         bare.Logging.ClearProviders();
         var bareApp = bare.Build();
-        MapBare(bareApp);
+        MapBareRoute(bareApp);
         await bareApp.StartAsync();
         _apps.Add(bareApp);
         BareClient = bareApp.GetTestClient();
 
         RouteClient = await StartMicronAsync(b => b.Services.AddMicron().AddService<HelloService>(), _ => { });
-        MicroClient = await StartMicronAsync(_ => { }, app => app.Map("/{**path}", MicroServer.ToRequestDelegate(Hello)));
+        MicroClient = await StartMicronAsync(_ => { }, app => app.Map("/{**path}", MicroServer.ToRequestDelegate(HelloFromPath)));
     }
 
     [GlobalCleanup]

@@ -21,7 +21,7 @@ public class HttpRouteBenchmarks : HelloServerBenchmarks
         var bare = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         bare.Logging.ClearProviders();
         _bare = bare.Build();
-        MapBare(_bare);
+        MapBareRoute(_bare);
         await _bare.StartAsync();
 
         var route = MicronApplication.CreateBuilder(["--listen", Listen]);
@@ -30,7 +30,7 @@ public class HttpRouteBenchmarks : HelloServerBenchmarks
         _route = route.Build();
         await _route.StartAsync();
 
-        _micro = MicroServer.Create(["--listen", Listen, "--Logging:LogLevel:Default=None"], Hello);
+        _micro = MicroServer.Create(["--listen", Listen, "--Logging:LogLevel:Default=None"], HelloFromPath);
         await _micro.StartAsync();
 
         BareClient = new HttpClient { BaseAddress = new Uri(_bare.Urls.First()) };

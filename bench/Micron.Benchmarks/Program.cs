@@ -1,13 +1,61 @@
+using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Micron.Benchmarks.Load;
+using Micron.Benchmarks.Runner;
 
-// In-process toolchain: the generated-project toolchain would restore against the partial package mirror.
-var job = Job.Default
-    .WithToolchain(InProcessEmitToolchain.Instance)
-    .WithLaunchCount(1)
-    .WithWarmupCount(3)
-    .WithIterationCount(args.Contains("--quick") ? 3 : 30);
-var config = DefaultConfig.Instance.AddJob(job);
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. args.Where(a => a != "--quick")], config);
+// run [--quick] [--out FILE]           the side-by-side table of bench/run
+// serve bare|route|micro PORT           one server under test (started by `run`)
+// load URL [-c N] [-d SECONDS] [-r RATE] closed-loop (or, with a rate, open-loop) HTTP load
+// anything else                         BenchmarkDotNet (--filter '*', --quick)
+switch (args.FirstOrDefault())
+{
+    case "run":
+        var root = RepositoryRoot();
+        var quick = args.Contains("--quick");
+        var output = Option("--out") ?? Path.Combine(root, "bench", "results", quick ? "quick.md" : "latest.md");
+        return await new BenchRun(quick, Path.GetFullPath(output), root).RunAsync();
+    case "serve":
+        return await BenchServers.ServeAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+    case "load":
+        var target = new Uri(args[1]);
+        var connections = int.Parse(Option("-c") ?? "32", CultureInfo.InvariantCulture);
+        var duration = TimeSpan.FromSeconds(double.Parse(Option("-d") ?? "5", CultureInfo.InvariantCulture));
+        var request = RawHttpConnection.EncodeRequest(target);
+        var result = Option("-r") is { } rate
+            ? await HttpLoadGenerator.OpenLoopAsync(target, request, connections, double.Parse(rate, CultureInfo.InvariantCulture), duration, CancellationToken.None)
+            : await HttpLoadGenerator.ClosedLoopAsync(target, request, connections, duration, CancellationToken.None);
+        Console.WriteLine(result);
+        return 0;
+    default:
+        // In-process toolchain: the generated-project toolchain would restore against the partial package mirror.
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1)
+            .WithWarmupCount(3)
+            .WithIterationCount(args.Contains("--quick") ? 3 : 30);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
+            .Run([.. args.Where(a => a != "--quick")], DefaultConfig.Instance.AddJob(job));
+        return 0;
+}
+
+string? Option(string name)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+}
+
+static string RepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Micron.slnx")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    return Environment.CurrentDirectory;
+}

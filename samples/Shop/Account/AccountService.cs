@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Shop.Account;
 
 /// <summary>Users and, later, sessions. Implements <see cref="IAccount"/> for the other services.</summary>
-public sealed class AccountService() : MicronService("account"), IAccount
+public sealed class AccountService : MicronService, IAccount
 {
     private FrozenDictionary<int, User> _users = FrozenDictionary<int, User>.Empty;
 

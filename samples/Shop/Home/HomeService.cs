@@ -3,7 +3,7 @@ using Shop.Account;
 namespace Shop.Home;
 
 /// <summary>The Shop's pages and small JSON endpoints; asks <see cref="IAccount"/> about users.</summary>
-public sealed class HomeService(IAccount account) : MicronService("home")
+public sealed class HomeService(IAccount account) : MicronService
 {
     /// <inheritdoc />
     protected override void Map(IServiceRoutes routes)

@@ -1,6 +1,8 @@
 using Micron;
 using Micron.Http;
+using Micron.Rpc.Internal;
 using Micron.Services;
+using Micron.Services.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,9 +27,13 @@ public static class MicronBuilderExtensions
         }
 
         builder.Services.AddSingleton<TService>();
+        var name = catalog.Registrations[^1].Name;
         foreach (var contract in catalog.Registrations[^1].Contracts)
         {
-            builder.Services.AddSingleton(contract, static sp => sp.GetRequiredService<TService>());
+            // Decided once per contract: the local instance itself (a plain interface call), or a remote proxy.
+            builder.Services.AddSingleton(contract, sp => sp.GetRequiredService<ServicePlacement>().IsLocal(name)
+                ? sp.GetRequiredService<TService>()
+                : ContractProxy.Create(contract, name, sp.GetRequiredService<RemoteCaller>()));
         }
 
         return builder;

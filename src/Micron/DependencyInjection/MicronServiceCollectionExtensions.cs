@@ -1,6 +1,11 @@
 using Micron;
 using Micron.DependencyInjection.Internal;
 using Micron.Http;
+using Micron.Discovery;
+using Micron.Discovery.Internal;
+using Micron.Hosting;
+using Micron.Rpc.Internal;
+using Micron.Security.Internal;
 using Micron.Services.Internal;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,9 +30,24 @@ public static class MicronServiceCollectionExtensions
         {
             services.AddSingleton(new ServiceCatalog());
             services.TryAddSingleton(TimeProvider.System);
-            services.TryAddSingleton<LocalServices>();
-            services.AddHostedService<ServiceInitializer>();
+            services.AddOptions<MicronOptions>().BindConfiguration(MicronOptions.SectionName);
             services.AddOptions<MicronHttpOptions>().BindConfiguration("Micron:Http");
+            services.TryAddSingleton<ServicePlacement>();
+            services.TryAddSingleton<LocalServices>();
+
+            // Trust between hosts: one key ring, the allow list, signature checks, and the signing client.
+            services.TryAddSingleton(static sp => KeyRingFactory.Create(sp.GetRequiredService<IOptions<MicronOptions>>().Value));
+            services.TryAddSingleton(static sp => new IpAllowList(sp.GetRequiredService<IOptions<MicronOptions>>().Value.AllowIp));
+            services.TryAddSingleton<SignatureVerifier>();
+            services.TryAddSingleton<MicronHttpClient>();
+
+            // Remote calls and discovery; discovery starts first, so remote services are found before any InitAsync.
+            services.TryAddSingleton<ServiceRegistry>();
+            services.TryAddSingleton<RemoteCaller>();
+            services.TryAddSingleton<RpcEndpoint>();
+            services.TryAddSingleton(DiscoveryProviders.Create);
+            services.AddHostedService<DiscoveryService>();
+            services.AddHostedService<ServiceInitializer>();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AspNetCore.Http.Json.JsonOptions>, ConfigureJsonForEnvironment>());
 
             // Binding failures throw, so they are answered as problem documents like every other error.

@@ -1,5 +1,8 @@
 using Micron.Hosting.Internal;
+using Micron.Discovery.Internal;
 using Micron.Http.Internal;
+using Micron.Security;
+using Micron.Security.Internal;
 using Micron.Services;
 using Micron.Services.Internal;
 using Microsoft.AspNetCore.Builder;
@@ -77,9 +80,15 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
 
         var app = _inner.Build();
         app.UseMiddleware<MicronErrorMiddleware>();
+        app.UseMiddleware<InternalAccessMiddleware>();
         app.UseRouting();
+        InternalEndpoints.Map(app);
         try
         {
+            // Resolved now so that a bad secret, allow list or placement stops the start with a clear message.
+            _ = app.Services.GetRequiredService<MicronKeyRing>();
+            _ = app.Services.GetRequiredService<IpAllowList>();
+            _ = app.Services.GetRequiredService<IDiscoveryProvider>();
             MapServices(app);
         }
         catch (MicronStartupException ex)

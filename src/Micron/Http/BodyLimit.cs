@@ -7,6 +7,7 @@ namespace Micron.Http;
 /// (units <c>b</c>, <c>kb</c>, <c>mb</c>, <c>gb</c>, <c>tb</c>, powers of 1024, case-insensitive, decimals allowed).
 /// </summary>
 /// <remarks>The limit keeps the text it was given, so errors quote it as written: <c>Body exceeded 1mb limit</c>.</remarks>
+[System.ComponentModel.TypeConverter(typeof(Internal.BodyLimitConverter))]
 public readonly struct BodyLimit : IEquatable<BodyLimit>
 {
     private readonly string? _text;

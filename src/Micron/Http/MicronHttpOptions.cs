@@ -1,5 +1,3 @@
-using System.ComponentModel;
-
 namespace Micron.Http;
 
 /// <summary>Options for Micron's function-style HTTP: body limits and error responses. Bound from <c>Micron:Http</c>.</summary>
@@ -11,7 +9,6 @@ public sealed class MicronHttpOptions
 
     /// <summary>Gets or sets the limit the body readers apply when a call gives none.</summary>
     /// <value>The default value is <c>1mb</c>.</value>
-    [TypeConverter(typeof(Internal.BodyLimitConverter))]
     public BodyLimit BodyLimit { get; set; } = BodyLimit.Default;
 
     /// <summary>

@@ -86,6 +86,16 @@ public class BodyReaderTests
     }
 
     [Fact]
+    public async Task DefaultLimit_ComesFromConfiguration()
+    {
+        await using var host = await TestHost.StartMicroAsync(async ctx => await ctx.Request.ReadTextAsync(), "--Micron:Http:BodyLimit=10");
+
+        var response = await host.Client.PostAsync("/", new StringContent("eleven byte"));
+
+        (await Problem.ReadAsync(response)).Detail.ShouldBe("Body exceeded 10 limit");
+    }
+
+    [Fact]
     public async Task ReadBufferAsync_LimitAboveKestrelsDefault_IsHonoured()
     {
         await using var host = await TestHost.StartMicroAsync(async ctx => (await ctx.Request.ReadBufferAsync("40mb")).Length);
@@ -171,7 +181,7 @@ public class BodyReaderTests
         host.Logs.Entries.ShouldNotContain(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
-    private sealed class UploadService() : Micron.Services.MicronService("upload")
+    private sealed class UploadService : Micron.Services.MicronService
     {
         protected override void Map(Micron.Services.IServiceRoutes routes)
             => routes.MapPost("/upload", async (HttpRequest request) => (await request.ReadBufferAsync()).Length);

@@ -160,7 +160,7 @@ public class ErrorResponseTests
             },
             args);
 
-    private sealed class FailingService(FailingService.Handler handler) : MicronService("failing")
+    private sealed class FailingService(FailingService.Handler handler) : MicronService
     {
         protected override void Map(IServiceRoutes routes)
             => routes.MapGet("/fail", (HttpContext ctx) => handler.Invoke(ctx));

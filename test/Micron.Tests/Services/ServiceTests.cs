@@ -20,7 +20,7 @@ public class ServiceTests
         public List<string> Order { get; } = [];
     }
 
-    public sealed class ClockService(InitLog log) : MicronService("clock"), IClock
+    public sealed class ClockService(InitLog log) : MicronService, IClock
     {
         public override Task InitAsync(CancellationToken cancellationToken)
         {
@@ -31,7 +31,8 @@ public class ServiceTests
         public Task<int> Now(CancellationToken cancellationToken = default) => Task.FromResult(42);
     }
 
-    public sealed class ReportService(IClock clock, InitLog log) : MicronService("report", "2.1.0")
+    [MicronService("report", Version = "2.1.0")]
+    public sealed class ReportService(IClock clock, InitLog log) : MicronService
     {
         public override Task InitAsync(CancellationToken cancellationToken)
         {
@@ -162,22 +163,28 @@ public class ServiceTests
     }
 
     [Fact]
-    public async Task DuplicateServiceNames_StopTheStart()
-    {
-        var app = Build(m => m.AddService<ClockService>().AddService<OtherClockService>());
-
-        (await Should.ThrowAsync<MicronStartupException>(() => app.StartAsync()))
+    public void DuplicateServiceNames_AreRejectedWhenAdded()
+        => Should.Throw<InvalidOperationException>(() => Build(m => m.AddService<ClockService>().AddService<OtherClockService>()))
             .Message.ShouldBe("service name 'clock' is used by both ClockService and OtherClockService");
-    }
 
     [Fact]
-    public async Task ContractOfAnotherService_StopsTheStart()
-    {
-        var app = Build(m => m.AddService<ImpostorService>());
-
-        (await Should.ThrowAsync<MicronStartupException>(() => app.StartAsync()))
+    public void ContractOfAnotherService_IsRejectedWhenAdded()
+        => Should.Throw<InvalidOperationException>(() => Build(m => m.AddService<ImpostorService>()))
             .Message.ShouldBe("service 'impostor' implements IClock, which is the contract of service 'clock'");
-    }
+
+    [Fact]
+    public void ContractWithASynchronousMethod_IsRejectedWhenAdded()
+        => Should.Throw<InvalidOperationException>(() => Build(m => m.AddService<SyncService>()))
+            .Message.ShouldStartWith("ISync.Now returns Int32: contract methods return Task, Task<T>, ValueTask or ValueTask<T>");
+
+    [Theory]
+    [InlineData("AccountService", "account")]
+    [InlineData("OrderHistoryService", "order-history")]
+    [InlineData("HTTPGatewayService", "http-gateway")]
+    [InlineData("Service", "service")]
+    [InlineData("Chat", "chat")]
+    public void Name_ComesFromTheClassName(string typeName, string name)
+        => Micron.Services.Internal.ServiceIdentity.NameFromType(typeName).ShouldBe(name);
 
     [Fact]
     public async Task ServiceThatCannotBeCreated_StopsTheStartNamingIt()
@@ -189,8 +196,9 @@ public class ServiceTests
     }
 
     [Fact]
-    public void InvalidServiceName_IsRejected()
-        => Should.Throw<ArgumentException>(() => new BadNameService()).Message.ShouldStartWith("'9 lives' is not a valid service name");
+    public void InvalidServiceName_IsRejectedWhenAdded()
+        => Should.Throw<ArgumentException>(() => Build(m => m.AddService<BadNameService>()))
+            .Message.ShouldStartWith("'9 lives' (service BadNameService) is not a valid service name");
 
     private static Task<TestHost> StartAsync()
         => TestHost.StartAsync(b =>
@@ -207,22 +215,35 @@ public class ServiceTests
         return builder.Build();
     }
 
-    private sealed class BrokenService() : MicronService("broken")
+    private sealed class BrokenService : MicronService
     {
         public override Task InitAsync(CancellationToken cancellationToken) => throw new IOException("database unreachable");
     }
 
-    private sealed class OtherClockService() : MicronService("clock");
+    [MicronService("clock")]
+    private sealed class OtherClockService : MicronService;
 
-    private sealed class ImpostorService() : MicronService("impostor"), IClock
+    private sealed class ImpostorService : MicronService, IClock
     {
         public Task<int> Now(CancellationToken cancellationToken = default) => Task.FromResult(0);
     }
 
-    private sealed class NeedsMissingService(IDisposable missing) : MicronService("needy")
+    private sealed class NeedsMissingService(IDisposable missing) : MicronService
     {
         public IDisposable Missing { get; } = missing;
     }
 
-    private sealed class BadNameService() : MicronService("9 lives");
+    [MicronContract("sync")]
+    public interface ISync
+    {
+        int Now();
+    }
+
+    private sealed class SyncService : MicronService, ISync
+    {
+        public int Now() => 1;
+    }
+
+    [MicronService("9 lives")]
+    private sealed class BadNameService : MicronService;
 }

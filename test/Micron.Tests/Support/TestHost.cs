@@ -24,13 +24,19 @@ public sealed class TestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static readonly string[] Loopback = ["--listen", "tcp://127.0.0.1:0"];
+    /// <summary>An ephemeral loopback port.</summary>
+    public static string[] Loopback => ["--listen", "tcp://127.0.0.1:0"];
+
+    public static string NewSecret() => "test-" + Guid.NewGuid().ToString("N");
 
     /// <summary>Starts a host with the given services and configuration.</summary>
     public static async Task<TestHost> StartAsync(Action<MicronApplicationBuilder> configure, params string[] args)
     {
         var logs = new LogSink();
-        var builder = MicronApplication.CreateBuilder([.. Loopback, .. args]);
+        // A secret of its own unless the test shares one: local discovery is keyed by the secret, so hosts of
+        // different tests never see each other.
+        string[] secret = args.Contains("--secret") ? [] : ["--secret", NewSecret()];
+        var builder = MicronApplication.CreateBuilder([.. Loopback, .. secret, .. args]);
         // A provider-specific filter outranks any Logging:LogLevel rules an appsettings.json in the test folder brings.
         builder.Logging.ClearProviders().AddProvider(logs).AddFilter<LogSink>(null, LogLevel.Debug);
         configure(builder);

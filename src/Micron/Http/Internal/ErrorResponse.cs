@@ -20,6 +20,7 @@ internal static class ErrorResponse
     public static (int Status, string Code, string Message) Describe(Exception exception) => exception switch
     {
         HttpError error => (error.StatusCode, error.Code, error.Message),
+        Rpc.RemoteServiceException remote => (remote.StatusCode, remote.Code, remote.Message),
         _ when StatusOf(exception) is { } status => (status, ErrorCodes.FromStatus(status), exception.Message),
         _ => (StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, ReasonPhrases.GetReasonPhrase(500)),
     };

@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Micron.Benchmarks.Load;
+
+namespace Micron.Benchmarks.Runner;
+
+/// <summary>
+/// <c>bench/run</c>: measures Micron against its baselines and peers in one run and writes one table of ratios.
+/// Servers run pinned to CPU 0, the load generator to CPU 1; every figure is the median of three runs.
+/// </summary>
+internal sealed class BenchRun(bool quick, string output, string root)
+{
+    private const int Runs = 3;
+    private readonly TimeSpan _measure = quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(5);
+    private readonly TimeSpan _warmup = quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(2);
+    private readonly List<string> _rows = [];
+    private readonly List<string> _failures = [];
+    private readonly CancellationToken _cancel = CancellationToken.None;
+
+    public async Task<int> RunAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        PinToCpu(1);
+        Log($"bench/run ({(quick ? "quick" : "full")}): {Machine.Describe()}");
+        LocalCallRow();
+        await HelloRowsAsync();
+        NotBuilt(3, "remote typed call over HTTP: calls/s at 1 and 32 in flight, p50, p99", "vs a hand-written HttpClient + minimal API pair, and vs Moleculer (NATS)", 3);
+        NotBuilt(4, "gateway: req/s at 32 connections, added p50", "vs calling the backend directly, and vs nginx proxy_pass", 4);
+        NotBuilt(5, "Shop fan-out request: median latency, CPU s per 1,000 requests", "monolith vs micro", 3);
+        NotBuilt(6, "event store appends (SQLite, PostgreSQL), model rebuild rate", "vs plain INSERT loops", 5);
+        NotBuilt(7, "RabbitMQ RPC: calls/s", "vs a raw RabbitMQ.Client loop", null);
+
+        var markdown = Render(clock.Elapsed);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, markdown);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        Log($"written to {output} in {clock.Elapsed.TotalSeconds:0} s");
+        foreach (var failure in _failures)
+        {
+            await Console.Error.WriteLineAsync("bench/run: " + failure);
+        }
+
+        // A peer that is not installed is reported in its row; a Micron or baseline figure that cannot be measured fails the run.
+        return _failures.Count == 0 ? 0 : 1;
+    }
+
+    private void LocalCallRow()
+    {
+        Log("row 1: local contract call (BenchmarkDotNet)");
+        var logPath = Path.Combine(root, "BenchmarkDotNet.Artifacts", "bench-run.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        using var log = new StreamLogger(logPath);
+        var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1).WithWarmupCount(quick ? 1 : 3).WithIterationCount(quick ? 3 : 15);
+        var config = ManualConfig.CreateEmpty().AddJob(job).AddLogger(log)
+            .AddDiagnoser(MemoryDiagnoser.Default).AddColumnProvider(DefaultColumnProviders.Instance);
+        var summary = BenchmarkRunner.Run<LocalCallBenchmarks>(config);
+
+        string Cell(string method, out double median)
+        {
+            var report = summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method);
+            median = report.ResultStatistics!.Median;
+            var bytes = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0;
+            return $"{median:0.00} ns, {bytes} B";
+        }
+
+        var micron = Cell(nameof(LocalCallBenchmarks.Resolved), out var micronNs);
+        var direct = Cell(nameof(LocalCallBenchmarks.Direct), out var directNs);
+        _rows.Add(Row("1", "local contract call (median; lower is better)", $"Micron-resolved contract: {micron}",
+            $"direct interface call: {direct}", Ratio(micronNs, directNs), "-"));
+    }
+
+    private async Task HelloRowsAsync()
+    {
+        Log("row 2: hello-world HTTP");
+        var self = typeof(BenchRun).Assembly.Location;
+        var dotnet = Environment.ProcessPath!;
+        var microDir = Path.Combine(root, "bench", "peers", "micro");
+        var microInstalled = Path.Combine(microDir, "node_modules", "micro", "package.json");
+        var node = Machine.Version("node", "--version");
+        Target Micron(string name, string kind)
+            => new(name, false, () => ServerProcess.StartAsync(dotnet, [self, "serve", kind, "{port}"], "/hello/ready"), null);
+        var baseline = Micron("bare minimal API", "bare");
+        Target[] micron = [Micron("Micron service route", "route"), Micron("Micron one-function server", "micro")];
+        var peer = node is null || !File.Exists(microInstalled)
+            ? new Target("Node micro", true, null, node is null ? "node is not installed" : "micro is not installed in bench/peers/micro (npm)")
+            : new Target($"Node micro {node}", true, () => ServerProcess.StartAsync("node", ["server.js", "{port}"], "/hello/ready", microDir), null);
+
+        double? rate = null;
+        foreach (var target in (Target[])[baseline, .. micron, peer])
+        {
+            await MeasureAsync(target, rate);
+            rate ??= target.Result is { } measured ? OpenLoopRate(measured.Rps) : null;
+        }
+
+        if (baseline.Result is not { } reference)
+        {
+            _rows.Add(Row("2", "hello-world HTTP", "could not run: " + baseline.Failure, "-", "-", "-"));
+            return;
+        }
+
+        void AddRow(string measure, Func<Measured, double> pick)
+        {
+            var measuredMicron = micron.Where(t => t.Result is not null).ToList();
+            var cells = string.Join("; ", micron.Select(t => t.Result is { } r ? $"{t.Name}: {pick(r):N0}" : $"{t.Name}: could not run ({t.Failure})"));
+            var ratios = string.Join("; ", measuredMicron.Select(t => Ratio(pick(t.Result!), pick(reference))));
+            var peers = peer.Result is { } p
+                ? $"{peer.Name}: {pick(p):N0}" + (micron[0].Result is { } route ? $" (Micron route / peer: {Ratio(pick(route), pick(p))})" : string.Empty)
+                : $"{peer.Name}: could not run ({peer.Failure})";
+            _rows.Add(Row("2", measure, cells, $"{baseline.Name}: {pick(reference):N0}", ratios.Length > 0 ? ratios : "-", peers));
+        }
+
+        AddRow("hello-world HTTP: req/s at 32 connections (higher is better)", r => r.Rps);
+        AddRow("hello-world HTTP: p50 us at 1 connection (lower is better)", r => r.P50);
+        AddRow($"hello-world HTTP: p99 us at a fixed {rate:N0} req/s, open loop (lower is better)", r => r.P99);
+    }
+
+    private async Task MeasureAsync(Target target, double? rate)
+    {
+        if (target.Start is null)
+        {
+            Log($"  {target.Name}: skipped, {target.Failure}");
+            return;
+        }
+
+        // A port picked free can be taken before the server binds it: try again on another.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var server = await target.Start();
+                var request = RawHttpConnection.EncodeRequest(new Uri(server.Url, "/hello/world"));
+                await HttpLoadGenerator.ClosedLoopAsync(server.Url, request, 32, _warmup, _cancel);
+                var rps = await MedianAsync(() => HttpLoadGenerator.ClosedLoopAsync(server.Url, request, 32, _measure, _cancel), r => r.RequestsPerSecond);
+                var p50 = await MedianAsync(() => HttpLoadGenerator.ClosedLoopAsync(server.Url, request, 1, _measure, _cancel), r => r.PercentileMicroseconds(50));
+                var openRate = rate ?? OpenLoopRate(rps);
+                var p99 = await MedianAsync(() => HttpLoadGenerator.OpenLoopAsync(server.Url, request, 32, openRate, _measure, _cancel), r => r.PercentileMicroseconds(99));
+                target.Result = new Measured(rps, p50, p99);
+                Log($"  {target.Name}: {rps:N0} req/s at 32, p50 {p50:N0} us at 1, p99 {p99:N0} us at {openRate:N0} req/s");
+                return;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException)
+            {
+                Log($"  {target.Name}, attempt {attempt}: {ex.Message}");
+                if (attempt == 3)
+                {
+                    target.Failure = ex.Message.Split('\n')[0].Trim();
+                    if (!target.IsPeer)
+                    {
+                        _failures.Add($"{target.Name}: {ex.Message}");
+                    }
+
+                    return;
+                }
+            }
+        }
+    }
+
+    // The open-loop rate is half of what the baseline sustains: a load every server should carry, so p99 shows queuing, not collapse.
+    private static double OpenLoopRate(double baselineRps) => Math.Max(100, Math.Round(baselineRps / 200) * 100);
+
+    private static async Task<double> MedianAsync(Func<Task<LoadResult>> run, Func<LoadResult, double> pick)
+    {
+        var values = new double[Runs];
+        for (var i = 0; i < Runs; i++)
+        {
+            var result = await run();
+            if (result.Errors > 0)
+            {
+                throw new InvalidOperationException($"{result.Errors} of {result.Requests} requests failed");
+            }
+
+            values[i] = pick(result);
+        }
+
+        Array.Sort(values);
+        return values[Runs / 2];
+    }
+
+    private void NotBuilt(int row, string measure, string against, int? issue)
+        => _rows.Add(Row(row.ToString(CultureInfo.InvariantCulture), measure, issue is { } n ? $"not built yet (issue {n})" : "not built yet", against, "-", "-"));
+
+    private string Render(TimeSpan elapsed)
+    {
+        var text = new StringBuilder()
+            .AppendLine("# Micron against its baselines and peers")
+            .AppendLine()
+            .AppendLine($"Machine: {Machine.Describe()}.")
+            .AppendLine()
+            .AppendLine($"Mode: {(quick ? "quick (smoke run; figures are not comparable)" : "full")}; every figure is the median of {Runs} runs "
+                + $"of {_measure.TotalSeconds:0.#} s after {_warmup.TotalSeconds:0.#} s of warm-up; servers pinned to CPU 0 and the load generator to CPU 1; "
+                + $"the whole run took {elapsed.TotalSeconds:0} s. Ratios are Micron / baseline.")
+            .AppendLine()
+            .AppendLine("| # | measure | Micron | baseline | ratio | peers |")
+            .AppendLine("|---|---|---|---|---|---|");
+        foreach (var row in _rows)
+        {
+            text.AppendLine(row);
+        }
+
+        return text.ToString();
+    }
+
+    private static string Row(string number, string measure, string micron, string baseline, string ratio, string peers)
+        => $"| {number} | {measure} | {micron} | {baseline} | {ratio} | {peers} |";
+
+    private static string Ratio(double value, double baseline) => (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "x";
+
+    private static void PinToCpu(int cpu)
+    {
+        if ((OperatingSystem.IsLinux() || OperatingSystem.IsWindows()) && Environment.ProcessorCount > cpu)
+        {
+            Process.GetCurrentProcess().ProcessorAffinity = 1 << cpu;
+        }
+    }
+
+    private sealed record Measured(double Rps, double P50, double P99);
+
+    /// <summary>A server measured in row 2: the baseline, a Micron server, or a peer (whose absence is not a failure).</summary>
+    private sealed class Target(string name, bool isPeer, Func<Task<ServerProcess>>? start, string? missing)
+    {
+        public string Name { get; } = name;
+
+        public bool IsPeer { get; } = isPeer;
+
+        public Func<Task<ServerProcess>>? Start { get; } = start;
+
+        public string? Failure { get; set; } = missing;
+
+        public Measured? Result { get; set; }
+    }
+
+    private static void Log(string message) => Console.WriteLine($"[{DateTimeOffset.Now:HH:mm:ss}] {message}");
+}

@@ -1,0 +1,194 @@
+using Micron.Hosting;
+using Micron.Rpc.Internal;
+using Micron.Services;
+using Micron.Services.Internal;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Micron.Discovery.Internal;
+
+/// <summary>
+/// Runs discovery for the host: before the services initialize it waits for the remote services they need
+/// (<c>--discovery-timeout</c>); once the server listens it announces the local services every heartbeat; when the
+/// host stops it announces <c>leave</c> before the server drains, so no new call is sent to it.
+/// </summary>
+internal sealed partial class DiscoveryService(
+    IDiscoveryProvider provider,
+    ServiceRegistry registry,
+    LocalServices services,
+    IServer server,
+    EndpointDataSource endpoints,
+    IOptions<MicronOptions> options,
+    TimeProvider time,
+    ILogger<DiscoveryService> logger) : IHostedLifecycleService, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private IReadOnlyList<Announcement> _own = [];
+    private Task _heartbeats = Task.CompletedTask;
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var required = services.Required;
+        if (required.Count == 0)
+        {
+            return;
+        }
+
+        var timeout = options.Value.DiscoveryTimeout;
+        var started = time.GetTimestamp();
+        var poll = TimeSpan.FromMilliseconds(Math.Min(250, options.Value.Heartbeat.TotalMilliseconds));
+        string? announced = null;
+        while (true)
+        {
+            await provider.ListenAsync(cancellationToken).ConfigureAwait(false);
+            var missing = required.FirstOrDefault(r => registry.InstancesOf(r).Count == 0);
+            if (missing is null)
+            {
+                return;
+            }
+
+            var waited = time.GetElapsedTime(started);
+            if (!options.Value.WaitForServices && waited >= timeout)
+            {
+                throw new MicronStartupException($"service '{missing}' not found after {(timeout < TimeSpan.FromSeconds(1) ? $"{timeout.TotalMilliseconds:0} ms" : $"{timeout.TotalSeconds:0.#} s")}");
+            }
+
+            if (announced != missing)
+            {
+                LogWaiting(logger, missing, provider.Name);
+                announced = missing;
+            }
+
+            await Task.Delay(poll, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var url = AnnouncedUrl();
+        if (url is null)
+        {
+            LogNoUrl(logger);
+            return;
+        }
+
+        _own = [.. services.All.Select(s => Describe(s, url))];
+        foreach (var announcement in _own)
+        {
+            registry.Apply(announcement, isLocal: true);
+        }
+
+        await provider.AnnounceAsync(_own, cancellationToken).ConfigureAwait(false);
+        _heartbeats = HeartbeatAsync(_stopping.Token);
+    }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _heartbeats.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_own.Count > 0)
+        {
+            var leaving = _own.Select(static a => a with { Leave = true }).ToList();
+            foreach (var announcement in leaving)
+            {
+                registry.Apply(announcement, isLocal: true);
+            }
+
+            await provider.AnnounceAsync(leaving, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _heartbeats.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Heartbeat, time);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await provider.AnnounceAsync(_own, cancellationToken).ConfigureAwait(false);
+                await provider.ListenAsync(cancellationToken).ConfigureAwait(false);
+                registry.EvictSilent();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogHeartbeatFailed(logger, ex);
+            }
+        }
+    }
+
+    private Announcement Describe(LocalServices.LocalService service, string url)
+    {
+        var name = service.Registration.Name;
+        var routes = endpoints.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<ServiceEndpointMetadata>()?.Service == name)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => new AnnouncedRoute(m, e.RoutePattern.RawText ?? string.Empty, [])))
+            .ToList();
+        var contract = service.Methods.Values.Select(static m => new AnnouncedMethod(
+            m.Name,
+            [.. m.Parameters.Where(static p => p.ParameterType != typeof(CancellationToken)).Select(static p => new AnnouncedParameter(p.Name!, p.ParameterType.Name))],
+            m.ResultType?.Name ?? "void",
+            m.Idempotent)).ToList();
+        return new Announcement
+        {
+            Service = name,
+            Version = service.Registration.Identity.Version,
+            Instance = Guid.NewGuid().ToString("N"),
+            Url = url,
+            Ttl = (int)(options.Value.Heartbeat.TotalMilliseconds * 3),
+            Routes = routes,
+            Contract = contract,
+            StartedAt = time.GetUtcNow(),
+        };
+    }
+
+    // Local discovery reaches instances over loopback; an address bound to every interface is announced as 127.0.0.1.
+    private string? AnnouncedUrl()
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            if (!address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !address.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (address.Contains("://unix:", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var uri = new Uri(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal));
+            var host = uri.Host is "0.0.0.0" or "[::]" or "::" ? "127.0.0.1" : uri.Host;
+            return $"{uri.Scheme}://{host}:{uri.Port}";
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Waiting for service {Service} ({Discovery} discovery)")]
+    private static partial void LogWaiting(ILogger logger, string service, string discovery);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "The server has no TCP address to announce; other hosts cannot call this one")]
+    private static partial void LogNoUrl(ILogger logger);
+
+    [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "A discovery heartbeat failed")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
+}

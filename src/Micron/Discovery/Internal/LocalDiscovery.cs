@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Micron.Security;
+using Microsoft.Extensions.Logging;
+
+namespace Micron.Discovery.Internal;
+
+/// <summary>
+/// <c>--discovery local</c>, zero configuration on one machine: each instance keeps its announcement in a file of a
+/// directory shared by every host with the same secret (<c>$TMPDIR/micron-local/&lt;key id&gt;/</c>), rewritten
+/// every heartbeat and deleted when it leaves. Hosts read the directory every heartbeat.
+/// </summary>
+internal sealed partial class LocalDiscovery(ServiceRegistry registry, MicronKeyRing keys, TimeProvider time, ILogger<LocalDiscovery> logger) : IDiscoveryProvider
+{
+    private readonly HashSet<string> _own = new(StringComparer.Ordinal);
+
+    public string Name => "local";
+
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), "micron-local", keys.Signing.Id);
+
+    public async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return;
+        }
+
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.json"))
+        {
+            var instance = Path.GetFileNameWithoutExtension(file);
+            if (_own.Contains(instance))
+            {
+                continue;
+            }
+
+            try
+            {
+                await using var stream = File.OpenRead(file);
+                var announcement = await JsonSerializer.DeserializeAsync<Announcement>(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (announcement is null || announcement.Instance != instance)
+                {
+                    LogMalformed(logger, file, "the file's name is not the instance id it holds");
+                    continue;
+                }
+
+                var silence = time.GetUtcNow() - File.GetLastWriteTimeUtc(file);
+                if (silence <= TimeSpan.FromMilliseconds(announcement.Ttl))
+                {
+                    registry.Apply(announcement);
+                }
+                else if (silence > TimeSpan.FromMinutes(1))
+                {
+                    File.Delete(file); // left behind by an instance that crashed
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+            {
+                // A file being replaced, or one some other program wrote: skip it this heartbeat.
+                LogMalformed(logger, file, ex.Message);
+            }
+        }
+    }
+
+    public async Task AnnounceAsync(IReadOnlyList<Announcement> announcements, CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        foreach (var announcement in announcements)
+        {
+            var path = Path.Combine(Directory, announcement.Instance + ".json");
+            if (announcement.Leave)
+            {
+                _own.Remove(announcement.Instance);
+                File.Delete(path);
+                continue;
+            }
+
+            _own.Add(announcement.Instance);
+            var temporary = path + ".tmp";
+            await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(announcement), cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, path, overwrite: true);
+        }
+    }
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Debug, Message = "Skipped announcement file {File}: {Reason}")]
+    private static partial void LogMalformed(ILogger logger, string file, string reason);
+}

@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using Micron.Services.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace Micron.Discovery;
+
+/// <summary>
+/// Every instance this host knows of, fed by discovery and pruned by silence: an instance not heard from for its
+/// <c>ttl</c> (three heartbeats) is evicted, and one that announces <c>leave</c> is removed at once.
+/// </summary>
+public sealed partial class ServiceRegistry
+{
+    private readonly ConcurrentDictionary<string, ServiceInstance> _instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _turns = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider _time;
+    private readonly ILogger<ServiceRegistry> _logger;
+
+    /// <summary>Creates an empty registry.</summary>
+    /// <param name="time">The clock that ages instances.</param>
+    /// <param name="logger">Where joins, leaves and rejections are logged.</param>
+    public ServiceRegistry(TimeProvider time, ILogger<ServiceRegistry> logger)
+    {
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Gets every known instance.</summary>
+    public IReadOnlyCollection<ServiceInstance> All => [.. _instances.Values];
+
+    /// <summary>Gets the live instances of a service.</summary>
+    /// <param name="service">The service's name.</param>
+    /// <returns>The instances, possibly none.</returns>
+    public IReadOnlyList<ServiceInstance> InstancesOf(string service)
+        => [.. _instances.Values.Where(i => string.Equals(i.Service, service, StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>Picks the next instance of a service in round-robin order, skipping <paramref name="exclude"/>.</summary>
+    /// <param name="service">The service's name.</param>
+    /// <param name="exclude">Instances already tried.</param>
+    /// <returns>An instance, or <see langword="null"/> when none is left.</returns>
+    public ServiceInstance? Pick(string service, IReadOnlyCollection<ServiceInstance>? exclude = null)
+    {
+        var candidates = InstancesOf(service);
+        if (exclude is { Count: > 0 })
+        {
+            candidates = [.. candidates.Where(c => !exclude.Any(e => e.Id == c.Id))];
+        }
+
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var turn = _turns.AddOrUpdate(service, 0, static (_, n) => unchecked(n + 1));
+        return candidates[(int)((uint)turn % (uint)candidates.Count)];
+    }
+
+    /// <summary>Takes in an announcement; <see langword="null"/> when accepted, else why it was rejected.</summary>
+    /// <param name="announcement">The announcement.</param>
+    /// <param name="isLocal">Whether it describes an instance of this host.</param>
+    /// <returns>The reason for a rejection, or <see langword="null"/>.</returns>
+    public string? Apply(Announcement announcement, bool isLocal = false)
+    {
+        ArgumentNullException.ThrowIfNull(announcement);
+        if (Validate(announcement, out var uri) is { } invalid)
+        {
+            LogRejected(_logger, announcement.Instance, invalid);
+            return invalid;
+        }
+
+        if (announcement.Leave)
+        {
+            if (_instances.TryGetValue(announcement.Instance, out var leaving) && SameOwner(leaving, announcement)
+                && _instances.TryRemove(announcement.Instance, out _))
+            {
+                LogLeft(_logger, announcement.Service, announcement.Instance);
+            }
+
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        var incoming = new ServiceInstance(announcement, uri!, now, isLocal);
+        while (true)
+        {
+            if (!_instances.TryGetValue(announcement.Instance, out var existing))
+            {
+                if (_instances.TryAdd(announcement.Instance, incoming))
+                {
+                    LogJoined(_logger, announcement.Service, announcement.Instance, announcement.Url);
+                    return null;
+                }
+
+                continue;
+            }
+
+            // An id is owned by the service and address that first claimed it, until that instance goes silent.
+            if (!SameOwner(existing, announcement) && !Expired(existing, now))
+            {
+                var reason = $"instance id {announcement.Instance} belongs to {existing.Service} at {existing.Announcement.Url}";
+                LogRejected(_logger, announcement.Instance, reason);
+                return reason;
+            }
+
+            if (_instances.TryUpdate(announcement.Instance, incoming, existing))
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Removes every remote instance that has been silent longer than its ttl.</summary>
+    /// <returns>How many instances were evicted.</returns>
+    public int EvictSilent()
+    {
+        var now = _time.GetUtcNow();
+        var evicted = 0;
+        foreach (var instance in _instances.Values)
+        {
+            if (!instance.IsLocal && Expired(instance, now)
+                && _instances.TryRemove(new KeyValuePair<string, ServiceInstance>(instance.Id, instance)))
+            {
+                evicted++;
+                LogEvicted(_logger, instance.Service, instance.Id, (now - instance.LastSeen).TotalSeconds);
+            }
+        }
+
+        return evicted;
+    }
+
+    private static bool SameOwner(ServiceInstance existing, Announcement announcement)
+        => string.Equals(existing.Service, announcement.Service, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(existing.Announcement.Url, announcement.Url, StringComparison.Ordinal);
+
+    private static bool Expired(ServiceInstance instance, DateTimeOffset now)
+        => now - instance.LastSeen > TimeSpan.FromMilliseconds(instance.Announcement.Ttl);
+
+    private static string? Validate(Announcement announcement, out Uri? uri)
+    {
+        uri = null;
+        if (announcement.Spec != Announcement.CurrentSpec)
+        {
+            return $"unsupported spec '{announcement.Spec}'";
+        }
+
+        if (string.IsNullOrEmpty(announcement.Service) || !ServiceIdentity.IsValidName(announcement.Service))
+        {
+            return $"invalid service name '{announcement.Service}'";
+        }
+
+        if (string.IsNullOrEmpty(announcement.Instance) || announcement.Instance.Length > 64)
+        {
+            return "the instance id must have 1 to 64 characters";
+        }
+
+        if (!Uri.TryCreate(announcement.Url, UriKind.Absolute, out uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return $"invalid url '{announcement.Url}'";
+        }
+
+        return announcement.Ttl is < 100 or > 600_000 ? $"ttl {announcement.Ttl} ms is outside 100..600000" : null;
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Instance {Instance} of {Service} joined at {Url}")]
+    private static partial void LogJoined(ILogger logger, string service, string instance, string url);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Instance {Instance} of {Service} left")]
+    private static partial void LogLeft(ILogger logger, string service, string instance);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Instance {Instance} of {Service} evicted after {Seconds:0.0} s of silence")]
+    private static partial void LogEvicted(ILogger logger, string service, string instance, double seconds);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Announcement of {Instance} rejected: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string? instance, string reason);
+}

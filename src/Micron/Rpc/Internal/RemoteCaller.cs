@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Micron.Discovery;
+using Micron.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Micron.Rpc.Internal;
+
+/// <summary>
+/// Makes one remote contract call: picks an instance (round robin), posts the signed envelope with the deadline,
+/// and turns the answer into the result, a <see cref="RemoteServiceException"/> or a <see cref="TimeoutException"/>.
+/// </summary>
+internal sealed class RemoteCaller(
+    ServiceRegistry registry,
+    MicronHttpClient http,
+    IOptions<MicronOptions> options,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+    public async Task<object?> CallAsync(string service, ContractMethod method, object?[] args)
+    {
+        var cancellationToken = method.CancellationIndex >= 0 ? (CancellationToken)args[method.CancellationIndex]! : default;
+        var body = Envelope(method, args);
+        var timeout = options.Value.CallTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var started = Environment.TickCount64;
+        List<ServiceInstance> tried = [];
+        while (true)
+        {
+            var instance = registry.Pick(service, tried)
+                ?? throw new RemoteServiceException(StatusCodes.Status503ServiceUnavailable, RpcHeaders.ServiceUnavailable, $"no instance of service '{service}' is available");
+            tried.Add(instance);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.BaseUri, RpcHeaders.PathPrefix + service + "/" + method.Name))
+            {
+                Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
+            };
+            var remaining = Math.Max(1, timeout.TotalMilliseconds - (Environment.TickCount64 - started));
+            request.Headers.TryAddWithoutValidation(RpcHeaders.Timeout, ((long)remaining).ToString(CultureInfo.InvariantCulture));
+            try
+            {
+                using var response = await http.Client.SendAsync(request, deadline.Token).ConfigureAwait(false);
+                return await ReadAsync(response, service, method, deadline.Token).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex) when (!deadline.IsCancellationRequested)
+            {
+                // Only a failure to connect proves the call never ran; only an idempotent method may run twice anyway.
+                if (!method.Idempotent || tried.Count > 1)
+                {
+                    throw new RemoteServiceException(
+                        StatusCodes.Status503ServiceUnavailable, RpcHeaders.InstanceUnreachable,
+                        $"instance {instance.Id} of service '{service}' at {instance.BaseUri} could not be reached: {ex.Message}", ex);
+                }
+            }
+            catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{service}.{method.Name} did not answer within {timeout.TotalSeconds:0.###} s", ex);
+            }
+        }
+    }
+
+    private byte[] Envelope(ContractMethod method, object?[] args)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("args");
+            var parameters = method.Parameters;
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                if (i != method.CancellationIndex)
+                {
+                    writer.WritePropertyName(parameters[i].Name!);
+                    JsonSerializer.Serialize(writer, args[i], parameters[i].ParameterType, json.Value.SerializerOptions);
+                }
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private async Task<object?> ReadAsync(HttpResponseMessage response, string service, ContractMethod method, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            if (method.ResultType is null || response.StatusCode == System.Net.HttpStatusCode.NoContent)
+            {
+                return null;
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync(stream, method.ResultType, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+        }
+
+        var status = (int)response.StatusCode;
+        var (code, detail) = await ProblemAsync(response, cancellationToken).ConfigureAwait(false);
+        if (status == StatusCodes.Status504GatewayTimeout)
+        {
+            throw new TimeoutException(detail);
+        }
+
+        throw new RemoteServiceException(status, code, $"{service}.{method.Name}: {detail}");
+    }
+
+    private static async Task<(string Code, string Detail)> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var fallback = (Http.ErrorCodes.FromStatus((int)response.StatusCode), response.ReasonPhrase ?? response.StatusCode.ToString());
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            using var problem = JsonDocument.Parse(text);
+            var root = problem.RootElement;
+            return (
+                root.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String ? code.GetString()! : fallback.Item1,
+                root.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String ? detail.GetString()! : fallback.Item2);
+        }
+        catch (JsonException)
+        {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace Micron.Security.Internal;
+
+/// <summary>
+/// Checks <c>Micron-Signature</c> headers: a known key, a time within the window, a correct MAC, and a nonce never
+/// seen before (a replay inside the window is refused).
+/// </summary>
+internal sealed class SignatureVerifier(MicronKeyRing keys, TimeProvider time)
+{
+    /// <summary>How far a signature's time may be from this host's clock.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
+
+    private const int PruneAbove = 10_000;
+    private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
+
+    /// <summary>Verifies a signature; returns <see langword="null"/> when valid, else the error code.</summary>
+    public string? Verify(string header, string method, string pathAndQuery, ReadOnlySpan<byte> body)
+    {
+        if (!MicronSignature.TryParse(header, out var parts))
+        {
+            return SecurityErrors.SignatureInvalid;
+        }
+
+        var key = keys.Find(parts.Key);
+        if (key is null || !long.TryParse(parts.Ts, NumberStyles.None, CultureInfo.InvariantCulture, out var ts))
+        {
+            return SecurityErrors.SignatureInvalid;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        if (Math.Abs(now - ts) > Window.TotalSeconds)
+        {
+            return SecurityErrors.SignatureExpired;
+        }
+
+        var expected = MicronSignature.Compute(key, method, pathAndQuery, parts.Ts, parts.Nonce, body);
+        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(parts.Sig)))
+        {
+            return SecurityErrors.SignatureInvalid;
+        }
+
+        // Only a signature that verified may take a place in the cache; it is remembered while its time is in the window.
+        if (!_nonces.TryAdd(parts.Nonce, ts + (long)Window.TotalSeconds))
+        {
+            return SecurityErrors.NonceReused;
+        }
+
+        if (_nonces.Count > PruneAbove)
+        {
+            Prune(now);
+        }
+
+        return null;
+    }
+
+    private void Prune(long now)
+    {
+        foreach (var (nonce, expires) in _nonces)
+        {
+            if (expires < now)
+            {
+                _nonces.TryRemove(nonce, out _);
+            }
+        }
+    }
+}

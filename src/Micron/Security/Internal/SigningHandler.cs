@@ -1,0 +1,15 @@
+namespace Micron.Security.Internal;
+
+/// <summary>Signs every request an internal HTTP client sends; a retried request is signed again, with a new nonce.</summary>
+internal sealed class SigningHandler(MicronKeyRing keys, TimeProvider time, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        request.Headers.Remove(MicronSignature.HeaderName);
+        request.Headers.TryAddWithoutValidation(
+            MicronSignature.HeaderName,
+            MicronSignature.Create(keys.Signing, request.Method.Method, request.RequestUri!.PathAndQuery, body, time.GetUtcNow().ToUnixTimeSeconds()));
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,107 @@
+using Micron.Discovery;
+using Micron.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Micron.Tests.Discovery;
+
+public class ServiceRegistryTests
+{
+    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+
+    private ServiceRegistry Registry() => new(_time, NullLogger<ServiceRegistry>.Instance);
+
+    private static Announcement Account(string instance = "a1", string url = "http://127.0.0.1:5001", int ttl = 3000) => new()
+    {
+        Service = "account",
+        Version = "1.0.0",
+        Instance = instance,
+        Url = url,
+        Ttl = ttl,
+    };
+
+    [Fact]
+    public void Apply_SameInstanceTwice_MakesOneInstance()
+    {
+        var registry = Registry();
+
+        registry.Apply(Account()).ShouldBeNull();
+        registry.Apply(Account()).ShouldBeNull();
+
+        registry.InstancesOf("account").Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public void SilentForItsTtl_IsEvicted_HeardFromIsKept()
+    {
+        var registry = Registry();
+        registry.Apply(Account("a1"));
+        registry.Apply(Account("a2", "http://127.0.0.1:5002"));
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        registry.Apply(Account("a2", "http://127.0.0.1:5002"));
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        registry.EvictSilent().ShouldBe(1);
+
+        registry.InstancesOf("account").Single().Id.ShouldBe("a2");
+    }
+
+    [Fact]
+    public void Leave_RemovesAtOnce()
+    {
+        var registry = Registry();
+        registry.Apply(Account());
+
+        registry.Apply(Account() with { Leave = true });
+
+        registry.InstancesOf("account").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void AnotherServiceClaimingALiveInstanceId_IsRejected()
+    {
+        var registry = Registry();
+        registry.Apply(Account());
+
+        var reason = registry.Apply(Account(url: "http://10.0.0.66:6666") with { Service = "impostor" });
+
+        reason.ShouldBe("instance id a1 belongs to account at http://127.0.0.1:5001");
+        registry.InstancesOf("impostor").ShouldBeEmpty();
+        registry.InstancesOf("account").Single().Announcement.Url.ShouldBe("http://127.0.0.1:5001");
+    }
+
+    [Fact]
+    public void ALeaveForSomeoneElsesInstance_IsIgnored()
+    {
+        var registry = Registry();
+        registry.Apply(Account());
+
+        registry.Apply(Account(url: "http://10.0.0.66:6666") with { Leave = true });
+
+        registry.InstancesOf("account").Count.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("micron/9", "account", "a1", "http://h:1", 3000, "unsupported spec 'micron/9'")]
+    [InlineData("micron/1", "bad name!", "a1", "http://h:1", 3000, "invalid service name 'bad name!'")]
+    [InlineData("micron/1", "account", "", "http://h:1", 3000, "the instance id must have 1 to 64 characters")]
+    [InlineData("micron/1", "account", "a1", "ftp://h:1", 3000, "invalid url 'ftp://h:1'")]
+    [InlineData("micron/1", "account", "a1", "not a url", 3000, "invalid url 'not a url'")]
+    [InlineData("micron/1", "account", "a1", "http://h:1", 5, "ttl 5 ms is outside 100..600000")]
+    public void Malformed_IsRejectedWithAReason(string spec, string service, string instance, string url, int ttl, string reason)
+        => Registry().Apply(new Announcement { Spec = spec, Service = service, Version = "1", Instance = instance, Url = url, Ttl = ttl }).ShouldBe(reason);
+
+    [Fact]
+    public void Pick_RoundRobinsAndSkipsWhatWasTried()
+    {
+        var registry = Registry();
+        registry.Apply(Account("a1"));
+        registry.Apply(Account("a2", "http://127.0.0.1:5002"));
+
+        var first = registry.Pick("account")!;
+        var second = registry.Pick("account")!;
+        first.Id.ShouldNotBe(second.Id);
+        registry.Pick("account", [first])!.Id.ShouldBe(second.Id);
+        registry.Pick("account", [first, second]).ShouldBeNull();
+        registry.Pick("nobody").ShouldBeNull();
+    }
+}
