@@ -108,6 +108,20 @@ public sealed partial class ServiceRegistry
         }
     }
 
+    /// <summary>
+    /// Forgets a remote instance that refused a connection: calls stop going to it at once, and its next
+    /// announcement, if it is alive after all, brings it back.
+    /// </summary>
+    /// <param name="instance">The instance that could not be reached.</param>
+    public void ReportUnreachable(ServiceInstance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (!instance.IsLocal && _instances.TryRemove(new KeyValuePair<string, ServiceInstance>(instance.Id, instance)))
+        {
+            LogUnreachable(_logger, instance.Service, instance.Id);
+        }
+    }
+
     /// <summary>Removes every remote instance that has been silent longer than its ttl.</summary>
     /// <returns>How many instances were evicted.</returns>
     public int EvictSilent()
@@ -168,6 +182,9 @@ public sealed partial class ServiceRegistry
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Instance {Instance} of {Service} evicted after {Seconds:0.0} s of silence")]
     private static partial void LogEvicted(ILogger logger, string service, string instance, double seconds);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Instance {Instance} of {Service} refused a connection; no call goes to it until it announces again")]
+    private static partial void LogUnreachable(ILogger logger, string service, string instance);
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Announcement of {Instance} rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string? instance, string reason);

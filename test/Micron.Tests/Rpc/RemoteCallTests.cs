@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Micron.Discovery;
 using Micron.Http;
 using Micron.Rpc;
 using Micron.Security;
@@ -138,6 +139,37 @@ public class RemoteCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeadInstance_IdempotentCallsAreRetriedElsewhere_OthersFailFast()
+    {
+        var registry = _client.App.Services.GetRequiredService<ServiceRegistry>();
+        var dead = new Announcement { Service = "calc", Version = "1", Instance = "dead-" + Guid.NewGuid().ToString("N")[..8], Url = $"http://127.0.0.1:{ClosedPort()}", Ttl = 60_000 };
+
+        registry.Apply(dead);
+        for (var i = 0; i < 4; i++)
+        {
+            (await Remote.Calls()).ShouldBeGreaterThan(0);
+        }
+
+        registry.InstancesOf("calc").ShouldNotContain(i => i.Id == dead.Instance);
+
+        registry.Apply(dead);
+        var failures = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            try
+            {
+                await Remote.Add(1, 1);
+            }
+            catch (RemoteServiceException ex) when (ex.Code == "instance_unreachable")
+            {
+                failures++;
+            }
+        }
+
+        failures.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Deadline_ReachesTheCallerAsTimeout_AndCancelsTheCallee()
     {
         await using var impatient = await StartAsync("client", "--Micron:CallTimeout=00:00:00.300");
@@ -221,6 +253,13 @@ public class RemoteCallTests : IAsyncLifetime
     [Fact]
     public async Task Ready_IsOkWhenRequiredServicesHaveInstances()
         => (await _client.Client.GetStringAsync("/_micron/health/ready")).ShouldBe("ok");
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private Task<TestHost> StartAsync(string services, params string[] args)
         => TestHost.StartAsync(

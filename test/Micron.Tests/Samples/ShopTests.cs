@@ -94,3 +94,35 @@ public class ShopProcessTests
         process.StandardOutput.ShouldContain("Service account");
     }
 }
+
+/// <summary>The same Shop split into two processes: home calls account through a remote proxy.</summary>
+public class ShopMicroProcessTests
+{
+    [Fact]
+    public async Task Shop_SplitInTwoProcesses_AnswersLikeTheMonolith_AndFailsFastWhenAccountLeaves()
+    {
+        string[] common = ["--listen", "tcp://127.0.0.1:0", "--secret", TestHost.NewSecret(), "--heartbeat", "200ms"];
+        await using var account = HostProcess.Start("Shop", ["--services", "account", .. common]);
+        await account.WaitForListeningAsync();
+        await using var home = HostProcess.Start("Shop", ["--services", "home", .. common]);
+        using var client = new HttpClient { BaseAddress = await home.WaitForListeningAsync() };
+
+        (await client.GetStringAsync("/whois/1")).ShouldBe("""{"id":1,"username":"micromono"}""");
+        (await client.GetAsync("/whois/2")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await client.GetStringAsync("/hello/split")).ShouldBe("Hello, split");
+
+        account.Signal("TERM");
+        (await account.WaitForExitAsync()).ShouldBe(0);
+
+        // Within a heartbeat of the leave (or at once, after one refused connection) home knows account is gone.
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var response = await client.GetAsync("/whois/1");
+                response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+                return (await Problem.ReadAsync(response)).Code == "service_unavailable";
+            },
+            "home answering 503 service_unavailable once account has left",
+            TimeSpan.FromSeconds(3));
+    }
+}

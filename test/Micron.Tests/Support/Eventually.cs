@@ -5,11 +5,14 @@ namespace Micron.Tests.Support;
 /// <summary>Waits for something asynchronous by polling a condition against a deadline, never by sleeping blindly.</summary>
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+        => TrueAsync(() => Task.FromResult(condition()), what, timeout);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
         var clock = Stopwatch.StartNew();
         var limit = timeout ?? TimeSpan.FromSeconds(10);
-        while (!condition())
+        while (!await condition())
         {
             if (clock.Elapsed > limit)
             {

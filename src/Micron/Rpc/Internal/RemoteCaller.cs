@@ -47,6 +47,8 @@ internal sealed class RemoteCaller(
             }
             catch (HttpRequestException ex) when (!deadline.IsCancellationRequested)
             {
+                registry.ReportUnreachable(instance);
+
                 // Only a failure to connect proves the call never ran; only an idempotent method may run twice anyway.
                 if (!method.Idempotent || tried.Count > 1)
                 {
