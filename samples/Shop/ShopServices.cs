@@ -1,4 +1,5 @@
 using Shop.Account;
+using Shop.Calculator;
 using Shop.Home;
 
 namespace Shop;
@@ -10,5 +11,5 @@ public static class ShopServices
     /// <param name="micron">The Micron builder.</param>
     /// <returns>The builder.</returns>
     public static IMicronBuilder AddShop(this IMicronBuilder micron)
-        => micron.AddService<AccountService>().AddService<HomeService>();
+        => micron.AddService<AccountService>().AddService<CalculatorService>().AddService<HomeService>();
 }

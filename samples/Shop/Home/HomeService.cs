@@ -1,9 +1,10 @@
+using Micron.Patterns;
 using Shop.Account;
 
 namespace Shop.Home;
 
 /// <summary>The Shop's pages and small JSON endpoints; asks <see cref="IAccount"/> about users.</summary>
-public sealed class HomeService(IAccount account) : MicronService
+public sealed class HomeService(IAccount account, IMicron micron) : MicronService
 {
     /// <inheritdoc />
     protected override void Map(IServiceRoutes routes)
@@ -13,6 +14,8 @@ public sealed class HomeService(IAccount account) : MicronService
         routes.MapGet("/project/{project}/{id}", (string project, string id) => $"project/{project}/{id}");
         routes.MapGet("/user/{name}", (string name) => new { name });
         routes.MapGet("/whois/{id}", WhoIsAsync);
+        routes.MapGet("/multiply/{first}/{second}", async (long first, long second, CancellationToken ct)
+            => await micron.Act<long>("multiply", new { first, second }, ct));
     }
 
     private async Task<User> WhoIsAsync(int id, CancellationToken cancellationToken)

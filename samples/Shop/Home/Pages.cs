@@ -15,6 +15,7 @@ internal static class Pages
             <li><a href="/user/micromono">/user/micromono</a>: JSON</li>
             <li><a href="/project/micron/1">/project/micron/1</a>: route parameters</li>
             <li><a href="/whois/1">/whois/1</a>: a call to the account service</li>
+            <li><a href="/multiply/6/7">/multiply/6/7</a>: a pattern call the calculator service answers</li>
           </ul>
         </body>
         </html>

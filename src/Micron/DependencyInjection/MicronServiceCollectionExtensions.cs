@@ -4,6 +4,8 @@ using Micron.Http;
 using Micron.Discovery;
 using Micron.Discovery.Internal;
 using Micron.Hosting;
+using Micron.Patterns;
+using Micron.Patterns.Internal;
 using Micron.Rpc.Internal;
 using Micron.Security.Internal;
 using Micron.Services.Internal;
@@ -45,6 +47,9 @@ public static class MicronServiceCollectionExtensions
             services.TryAddSingleton<ServiceRegistry>();
             services.TryAddSingleton<RemoteCaller>();
             services.TryAddSingleton<RpcEndpoint>();
+            services.TryAddSingleton<PatternTable>();
+            services.TryAddSingleton<ActEndpoint>();
+            services.TryAddSingleton<IMicron, MicronPatterns>();
             services.TryAddSingleton(DiscoveryProviders.Create);
             services.AddHostedService<DiscoveryService>();
             services.AddHostedService<ServiceInitializer>();

@@ -1,6 +1,7 @@
 using Micron.Hosting.Internal;
 using Micron.Discovery.Internal;
 using Micron.Http.Internal;
+using Micron.Patterns.Internal;
 using Micron.Security;
 using Micron.Security.Internal;
 using Micron.Services;
@@ -105,12 +106,20 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
 
     private static void MapServices(WebApplication app)
     {
+        var patterns = app.Services.GetRequiredService<PatternTable>();
         foreach (var service in app.Services.GetRequiredService<LocalServices>().InInitOrder)
         {
             var group = app.MapGroup(string.Empty);
             group.WithMetadata(new ServiceEndpointMetadata(service.Name));
             group.AddEndpointFilterFactory(MicroResultFilter.Create);
-            service.MapRoutes(new ServiceRoutes(group, service.Name));
+            try
+            {
+                service.MapRoutes(new ServiceRoutes(group, service.Name, patterns));
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                throw new MicronStartupException($"service '{service.Name}' could not map its routes: {ex.Message}", ex);
+            }
         }
     }
 }

@@ -17,4 +17,15 @@ public interface IServiceRoutes : IEndpointRouteBuilder, IEndpointConventionBuil
 {
     /// <summary>Gets the name of the service whose routes these are.</summary>
     string ServiceName { get; }
+
+    /// <summary>
+    /// Handles a pattern call (<c>IMicron.Act</c>) of any host: <c>"multiply"</c> (that is <c>cmd:multiply</c>) or
+    /// <c>"role:math,cmd:multiply"</c>. The handler takes at most one payload parameter (converted from the caller's
+    /// payload through JSON) and a <see cref="CancellationToken"/>, and returns the result, or a task of it.
+    /// </summary>
+    /// <param name="pattern">The pattern handled.</param>
+    /// <param name="handler">The handler.</param>
+    /// <exception cref="ArgumentException">The pattern is malformed, or the handler takes more than one payload.</exception>
+    /// <exception cref="InvalidOperationException">The pattern is already handled in this host.</exception>
+    void AddPattern(string pattern, Delegate handler);
 }

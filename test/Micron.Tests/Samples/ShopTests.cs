@@ -70,6 +70,10 @@ public class ShopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Multiply_IsAPatternCallToTheCalculator()
+        => (await _host.Client.GetStringAsync("/multiply/6/7")).ShouldBe("42");
+
+    [Fact]
     public async Task AccountContract_UnknownUser_IsNull()
     {
         var account = _host.App.Services.GetRequiredService<IAccount>();
@@ -102,7 +106,7 @@ public class ShopMicroProcessTests
     public async Task Shop_SplitInTwoProcesses_AnswersLikeTheMonolith_AndFailsFastWhenAccountLeaves()
     {
         string[] common = ["--listen", "tcp://127.0.0.1:0", "--secret", TestHost.NewSecret(), "--heartbeat", "200ms"];
-        await using var account = HostProcess.Start("Shop", ["--services", "account", .. common]);
+        await using var account = HostProcess.Start("Shop", ["--services", "account,calculator", .. common]);
         await account.WaitForListeningAsync();
         await using var home = HostProcess.Start("Shop", ["--services", "home", .. common]);
         using var client = new HttpClient { BaseAddress = await home.WaitForListeningAsync() };
@@ -110,6 +114,7 @@ public class ShopMicroProcessTests
         (await client.GetStringAsync("/whois/1")).ShouldBe("""{"id":1,"username":"micromono"}""");
         (await client.GetAsync("/whois/2")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await client.GetStringAsync("/hello/split")).ShouldBe("Hello, split");
+        (await client.GetStringAsync("/multiply/6/7")).ShouldBe("42");
 
         account.Signal("TERM");
         (await account.WaitForExitAsync()).ShouldBe(0);

@@ -20,6 +20,7 @@ internal sealed partial class DiscoveryService(
     IDiscoveryProvider provider,
     ServiceRegistry registry,
     LocalServices services,
+    Patterns.Internal.PatternTable patterns,
     IServer server,
     EndpointDataSource endpoints,
     IOptions<MicronOptions> options,
@@ -155,6 +156,7 @@ internal sealed partial class DiscoveryService(
             Ttl = (int)(options.Value.Heartbeat.TotalMilliseconds * 3),
             Routes = routes,
             Contract = contract,
+            Patterns = [.. patterns.Handlers.Where(h => h.Service == name).Select(static h => h.Pattern.Text)],
             StartedAt = time.GetUtcNow(),
         };
     }

@@ -1,5 +1,6 @@
 using Micron.Discovery;
 using Micron.Http;
+using Micron.Patterns.Internal;
 using Micron.Rpc.Internal;
 using Micron.Services.Internal;
 using Microsoft.AspNetCore.Builder;
@@ -36,5 +37,6 @@ internal static class InternalEndpoints
             }),
         });
         group.MapPost("/rpc/{service}/{method}", static (HttpContext context, RpcEndpoint rpc) => rpc.HandleAsync(context));
+        group.MapPost("/act", static (HttpContext context, ActEndpoint act) => act.HandleAsync(context));
     }
 }

@@ -20,10 +20,16 @@ internal sealed class RemoteCaller(
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
-    public async Task<object?> CallAsync(string service, ContractMethod method, object?[] args)
+    public Task<object?> CallAsync(string service, ContractMethod method, object?[] args)
     {
         var cancellationToken = method.CancellationIndex >= 0 ? (CancellationToken)args[method.CancellationIndex]! : default;
-        var body = Envelope(method, args);
+        return PostAsync(service, RpcHeaders.PathPrefix + service + "/" + method.Name, Envelope(method, args), method.ResultType, method.Idempotent, $"{service}.{method.Name}", cancellationToken);
+    }
+
+    /// <summary>Posts a signed body to an instance of <paramref name="service"/> under the call deadline and reads the answer.</summary>
+    public async Task<object?> PostAsync(
+        string service, string path, byte[] body, Type? resultType, bool idempotent, string display, CancellationToken cancellationToken)
+    {
         var timeout = options.Value.CallTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -34,7 +40,7 @@ internal sealed class RemoteCaller(
             var instance = registry.Pick(service, tried)
                 ?? throw new RemoteServiceException(StatusCodes.Status503ServiceUnavailable, RpcHeaders.ServiceUnavailable, $"no instance of service '{service}' is available");
             tried.Add(instance);
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.BaseUri, RpcHeaders.PathPrefix + service + "/" + method.Name))
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.BaseUri, path))
             {
                 Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
             };
@@ -43,14 +49,14 @@ internal sealed class RemoteCaller(
             try
             {
                 using var response = await http.Client.SendAsync(request, deadline.Token).ConfigureAwait(false);
-                return await ReadAsync(response, service, method, deadline.Token).ConfigureAwait(false);
+                return await ReadAsync(response, display, resultType, deadline.Token).ConfigureAwait(false);
             }
             catch (HttpRequestException ex) when (!deadline.IsCancellationRequested)
             {
                 registry.ReportUnreachable(instance);
 
-                // Only a failure to connect proves the call never ran; only an idempotent method may run twice anyway.
-                if (!method.Idempotent || tried.Count > 1)
+                // A connection failure may come after the request was sent: only an idempotent call may run twice.
+                if (!idempotent || tried.Count > 1)
                 {
                     throw new RemoteServiceException(
                         StatusCodes.Status503ServiceUnavailable, RpcHeaders.InstanceUnreachable,
@@ -59,7 +65,7 @@ internal sealed class RemoteCaller(
             }
             catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"{service}.{method.Name} did not answer within {timeout.TotalSeconds:0.###} s", ex);
+                throw new TimeoutException($"{display} did not answer within {timeout.TotalSeconds:0.###} s", ex);
             }
         }
     }
@@ -88,17 +94,17 @@ internal sealed class RemoteCaller(
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task<object?> ReadAsync(HttpResponseMessage response, string service, ContractMethod method, CancellationToken cancellationToken)
+    private async Task<object?> ReadAsync(HttpResponseMessage response, string display, Type? resultType, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
-            if (method.ResultType is null || response.StatusCode == System.Net.HttpStatusCode.NoContent)
+            if (resultType is null || response.StatusCode == System.Net.HttpStatusCode.NoContent)
             {
                 return null;
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(stream, method.ResultType, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync(stream, resultType, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
         }
 
         var status = (int)response.StatusCode;
@@ -108,7 +114,7 @@ internal sealed class RemoteCaller(
             throw new TimeoutException(detail);
         }
 
-        throw new RemoteServiceException(status, code, $"{service}.{method.Name}: {detail}");
+        throw new RemoteServiceException(status, code, $"{display}: {detail}");
     }
 
     private static async Task<(string Code, string Detail)> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)

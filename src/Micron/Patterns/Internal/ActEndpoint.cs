@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text.Json;
+using Micron.Hosting;
+using Micron.Http;
+using Micron.Http.Internal;
+using Micron.Rpc.Internal;
+using Microsoft.Extensions.Options;
+
+namespace Micron.Patterns.Internal;
+
+/// <summary><c>POST /_micron/act</c>: runs this host's most specific handler of <c>{"pattern":"...","payload":...}</c>.</summary>
+internal sealed class ActEndpoint(PatternTable table, IOptions<MicronOptions> options)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        var body = await context.Request.ReadBufferAsync(options.Value.MaxMessageSize, context.RequestAborted).ConfigureAwait(false);
+        var json = MicroResponse.JsonOptions(context);
+        MicronPatterns.ActEnvelope? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize<MicronPatterns.ActEnvelope>(body.Span, json);
+        }
+        catch (JsonException ex)
+        {
+            throw new HttpError(StatusCodes.Status400BadRequest, "Invalid JSON", RpcHeaders.InvalidEnvelope, ex);
+        }
+
+        if (envelope is null || string.IsNullOrWhiteSpace(envelope.Pattern))
+        {
+            throw new HttpError(StatusCodes.Status400BadRequest, """the envelope must be {"pattern":"...","payload":...}""", RpcHeaders.InvalidEnvelope);
+        }
+
+        Pattern act;
+        try
+        {
+            act = Pattern.Parse(envelope.Pattern);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HttpError(StatusCodes.Status400BadRequest, ex.Message.Split(" (Parameter")[0], RpcHeaders.InvalidEnvelope, ex);
+        }
+
+        var handler = table.Best(act) ?? throw new PatternNotFoundException(act.Text);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (int.TryParse(context.Request.Headers[RpcHeaders.Timeout], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0)
+        {
+            deadline.CancelAfter(ms);
+        }
+
+        var result = await handler.InvokeAsync(envelope.Payload, json, deadline.Token).ConfigureAwait(false);
+        await MicroResponse.WriteAsync(context, result is null ? null : new JsonResult(result, json)).ConfigureAwait(false);
+    }
+
+    /// <summary>Always JSON, even for a string result, so the caller can read any result the same way.</summary>
+    private sealed class JsonResult(object value, JsonSerializerOptions json) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json);
+            httpContext.Response.ContentType = MicroResponse.JsonContentType;
+            httpContext.Response.ContentLength = bytes.Length;
+            return httpContext.Response.Body.WriteAsync(bytes, httpContext.RequestAborted).AsTask();
+        }
+    }
+}

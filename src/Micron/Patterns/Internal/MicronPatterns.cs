@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Micron.Discovery;
+using Micron.Rpc.Internal;
+
+namespace Micron.Patterns.Internal;
+
+/// <summary>
+/// <see cref="IMicron"/>: finds the most specific handler of an act among this host's handlers and the patterns
+/// other instances announce, then calls it directly or with <c>POST /_micron/act</c>.
+/// </summary>
+internal sealed class MicronPatterns(
+    PatternTable table,
+    ServiceRegistry registry,
+    RemoteCaller caller,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IMicron
+{
+    public const string ActPath = "/_micron/act";
+    private readonly ConcurrentDictionary<string, Pattern?> _announced = new(StringComparer.Ordinal);
+
+    public async Task<T?> Act<T>(string pattern, object? payload = null, CancellationToken cancellationToken = default)
+    {
+        var act = Pattern.Parse(pattern);
+        var options = json.Value.SerializerOptions;
+        var local = table.Best(act);
+        var (remoteService, remoteSpecificity) = BestRemote(act);
+        if (local is not null && local.Pattern.Specificity >= remoteSpecificity)
+        {
+            return (T?)PatternHandler.Convert(await local.InvokeAsync(payload, options, cancellationToken).ConfigureAwait(false), typeof(T), options);
+        }
+
+        if (remoteService is null)
+        {
+            throw new PatternNotFoundException(act.Text);
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ActEnvelope(act.Text, payload is null ? null : JsonSerializer.SerializeToElement(payload, payload.GetType(), options)), options);
+        return (T?)await caller.PostAsync(remoteService, ActPath, body, typeof(T), idempotent: false, $"act {act}", cancellationToken).ConfigureAwait(false);
+    }
+
+    private (string? Service, int Specificity) BestRemote(Pattern act)
+    {
+        string? service = null;
+        var specificity = -1;
+        foreach (var instance in registry.All)
+        {
+            if (instance.IsLocal)
+            {
+                continue;
+            }
+
+            foreach (var text in instance.Announcement.Patterns)
+            {
+                var announced = _announced.GetOrAdd(text, static t =>
+                {
+                    try
+                    {
+                        return Pattern.Parse(t);
+                    }
+                    catch (ArgumentException)
+                    {
+                        return null; // another host's malformed pattern never matches
+                    }
+                });
+                if (announced is not null && announced.Matches(act) && announced.Specificity > specificity)
+                {
+                    (service, specificity) = (instance.Service, announced.Specificity);
+                }
+            }
+        }
+
+        return (service, specificity);
+    }
+
+    /// <summary>The body of <c>POST /_micron/act</c>.</summary>
+    internal sealed record ActEnvelope(string Pattern, JsonElement? Payload);
+}
