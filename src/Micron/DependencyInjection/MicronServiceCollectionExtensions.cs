@@ -49,6 +49,7 @@ public static class MicronServiceCollectionExtensions
             services.TryAddSingleton<RpcEndpoint>();
             services.TryAddSingleton<PatternTable>();
             services.TryAddSingleton<ActEndpoint>();
+            services.TryAddSingleton<AnnounceEndpoint>();
             services.TryAddSingleton<IMicron, MicronPatterns>();
             services.TryAddSingleton(DiscoveryProviders.Create);
             services.AddHostedService<DiscoveryService>();

@@ -69,7 +69,7 @@ public sealed partial class ServiceRegistry
 
         if (announcement.Leave)
         {
-            if (_instances.TryGetValue(announcement.Instance, out var leaving) && SameOwner(leaving, announcement)
+            if (_instances.TryGetValue(announcement.Instance, out var leaving) && SameOwner(leaving, announcement) && leaving.IsLocal == isLocal
                 && _instances.TryRemove(announcement.Instance, out _))
             {
                 LogLeft(_logger, announcement.Service, announcement.Instance);
@@ -93,8 +93,9 @@ public sealed partial class ServiceRegistry
                 continue;
             }
 
-            // An id is owned by the service and address that first claimed it, until that instance goes silent.
-            if (!SameOwner(existing, announcement) && !Expired(existing, now))
+            // An id is owned by the service and address that first claimed it, until that instance goes silent;
+            // this host's own instances are never silent, and never taken over from outside.
+            if ((existing.IsLocal && !isLocal) || (!SameOwner(existing, announcement) && !Expired(existing, now)))
             {
                 var reason = $"instance id {announcement.Instance} belongs to {existing.Service} at {existing.Announcement.Url}";
                 LogRejected(_logger, announcement.Instance, reason);

@@ -24,6 +24,12 @@ public sealed class MicronOptions
     /// <value>The default value is <c>local</c> (every host on this machine, no configuration).</value>
     public string Discovery { get; set; } = "local";
 
+    /// <summary>
+    /// Gets or sets the base URL other hosts reach this one at. When not set: the bound address, or, for a host bound
+    /// to every interface, 127.0.0.1 with <c>local</c> discovery and the first non-loopback IPv4 address otherwise.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>Gets the seed peers (base URLs) for the <c>peers</c> discovery.</summary>
     public IList<string> Peers { get; } = [];
 

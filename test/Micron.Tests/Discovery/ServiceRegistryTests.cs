@@ -70,6 +70,20 @@ public class ServiceRegistryTests
     }
 
     [Fact]
+    public void ThisHostsOwnInstance_CannotBeClaimedOrRemovedFromOutside_EvenWhenOld()
+    {
+        var registry = Registry();
+        registry.Apply(Account(), isLocal: true);
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        registry.Apply(Account(url: "http://10.0.0.66:6666") with { Service = "impostor" }).ShouldNotBeNull();
+        registry.Apply(Account() with { Leave = true });
+        registry.EvictSilent().ShouldBe(0);
+
+        registry.InstancesOf("account").Single().IsLocal.ShouldBeTrue();
+    }
+
+    [Fact]
     public void ALeaveForSomeoneElsesInstance_IsIgnored()
     {
         var registry = Registry();

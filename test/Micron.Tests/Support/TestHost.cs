@@ -36,7 +36,8 @@ public sealed class TestHost : IAsyncDisposable
         // A secret of its own unless the test shares one: local discovery is keyed by the secret, so hosts of
         // different tests never see each other.
         string[] secret = args.Contains("--secret") ? [] : ["--secret", NewSecret()];
-        var builder = MicronApplication.CreateBuilder([.. Loopback, .. secret, .. args]);
+        string[] listen = args.Contains("--listen") ? [] : Loopback;
+        var builder = MicronApplication.CreateBuilder([.. listen, .. secret, .. args]);
         // A provider-specific filter outranks any Logging:LogLevel rules an appsettings.json in the test folder brings.
         builder.Logging.ClearProviders().AddProvider(logs).AddFilter<LogSink>(null, LogLevel.Debug);
         configure(builder);

@@ -161,28 +161,43 @@ internal sealed partial class DiscoveryService(
         };
     }
 
-    // Local discovery reaches instances over loopback; an address bound to every interface is announced as 127.0.0.1.
     private string? AnnouncedUrl()
     {
+        if (!string.IsNullOrWhiteSpace(options.Value.PublicUrl))
+        {
+            return options.Value.PublicUrl.TrimEnd('/');
+        }
+
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var address in addresses)
         {
-            if (!address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !address.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            if (address.Contains("://unix:", StringComparison.OrdinalIgnoreCase))
+            if (!address.StartsWith("http", StringComparison.OrdinalIgnoreCase) || address.Contains("://unix:", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
             var uri = new Uri(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal));
-            var host = uri.Host is "0.0.0.0" or "[::]" or "::" ? "127.0.0.1" : uri.Host;
+            var host = uri.Host is "0.0.0.0" or "[::]" or "::" ? AnyInterfaceHost() : uri.Host;
             return $"{uri.Scheme}://{host}:{uri.Port}";
         }
 
         return null;
+    }
+
+    // Local discovery stays on this machine, so loopback; otherwise the machine's first LAN address, as express-micro does.
+    private string AnyInterfaceHost()
+    {
+        if (provider is LocalDiscovery)
+        {
+            return "127.0.0.1";
+        }
+
+        var address = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(static n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(static n => n.GetIPProperties().UnicastAddresses)
+            .Select(static a => a.Address)
+            .FirstOrDefault(static a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
+        return address?.ToString() ?? "127.0.0.1";
     }
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Waiting for service {Service} ({Discovery} discovery)")]

@@ -1,4 +1,5 @@
 using Micron.Discovery;
+using Micron.Discovery.Internal;
 using Micron.Http;
 using Micron.Patterns.Internal;
 using Micron.Rpc.Internal;
@@ -38,5 +39,6 @@ internal static class InternalEndpoints
         });
         group.MapPost("/rpc/{service}/{method}", static (HttpContext context, RpcEndpoint rpc) => rpc.HandleAsync(context));
         group.MapPost("/act", static (HttpContext context, ActEndpoint act) => act.HandleAsync(context));
+        group.MapPost("/announce", static (HttpContext context, AnnounceEndpoint announce) => announce.HandleAsync(context));
     }
 }

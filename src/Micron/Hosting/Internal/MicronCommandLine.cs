@@ -24,6 +24,7 @@ internal sealed class MicronCommandLine
         new(["--heartbeat"], "Micron:Heartbeat", FlagKind.Duration),
         new(["--wait-for-services"], "Micron:WaitForServices", FlagKind.Switch),
         new(["--data-dir"], "Micron:DataDir", FlagKind.Value),
+        new(["--public-url"], "Micron:PublicUrl", FlagKind.Value),
     ];
 
     private MicronCommandLine(List<string> remaining, Dictionary<string, string?> settings, string? error)

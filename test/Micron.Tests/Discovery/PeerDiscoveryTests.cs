@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Micron.Discovery;
+using Micron.Tests.Rpc;
+using Micron.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Micron.Tests.Discovery;
+
+/// <summary>`--discovery peers`: one seed is enough, seeds are retried, announcements are checked.</summary>
+public class PeerDiscoveryTests
+{
+    private readonly string _secret = TestHost.NewSecret();
+
+    [Fact]
+    public async Task ThreeHosts_ChainedBySeeds_AllFindEachOther_AndCallAcross()
+    {
+        await using var a = await StartAsync("calc");
+        await using var b = await StartAsync("none", "--peer", a.BaseAddress.ToString());
+        await using var c = await StartAsync("client", "--peer", b.BaseAddress.ToString(), "--discovery-timeout", "10s");
+
+        await Eventually.TrueAsync(() => Registry(a).InstancesOf("client").Count == 1, "a hearing of c through b");
+        (await c.Client.GetStringAsync("/sum/40/2")).ShouldBe("42");
+    }
+
+    [Fact]
+    public async Task SeedNotUpYet_IsTriedAgainUntilItAnswers()
+    {
+        var port = FreePort();
+        await using var client = await StartAsync("none", "--peer", $"http://127.0.0.1:{port}");
+        await Task.Delay(400); // a few failed heartbeats against the absent seed
+        await using var calc = await StartAsync("calc", "--listen", $"tcp://127.0.0.1:{port}");
+
+        await Eventually.TrueAsync(() => Registry(client).InstancesOf("calc").Count == 1, "the late seed being found");
+    }
+
+    [Fact]
+    public async Task Announce_MalformedAndImpostors_AreRejectedWithReasons()
+    {
+        await using var host = await StartAsync("calc");
+        var own = Registry(host).InstancesOf("calc").Single().Announcement;
+
+        var malformed = await PostAsync(host, "{\"not\":\"an announcement\"");
+        malformed.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await Problem.ReadAsync(malformed)).Code.ShouldBe("invalid_envelope");
+
+        var impostor = own with { Service = "impostor", Url = "http://10.9.9.9:1" };
+        var answer = await (await PostAsync(host, System.Text.Json.JsonSerializer.Serialize(new[] { impostor }))).Content.ReadAsStringAsync();
+        answer.ShouldContain("\"accepted\":0");
+        answer.ShouldContain($"instance id {own.Instance} belongs to calc");
+        Registry(host).InstancesOf("impostor").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Announce_WithoutCredentials_Is401()
+    {
+        await using var host = await StartAsync("calc");
+
+        var response = await host.Client.PostAsync("/_micron/announce", new StringContent("[]", Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    private static ServiceRegistry Registry(TestHost host) => host.App.Services.GetRequiredService<ServiceRegistry>();
+
+    private Task<HttpResponseMessage> PostAsync(TestHost host, string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/_micron/announce") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _secret);
+        return host.Client.SendAsync(request);
+    }
+
+    private Task<TestHost> StartAsync(string services, params string[] args)
+    {
+        return TestHost.StartAsync(
+            b => b.Services.AddMicron().AddService<RemoteCallTests.CalcService>().AddService<RemoteCallTests.ClientService>(),
+            ["--secret", _secret, "--discovery", "peers", "--services", services, "--heartbeat", "100ms", .. args]);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
