@@ -7,7 +7,7 @@ using Micron.Benchmarks.Load;
 using Micron.Benchmarks.Runner;
 
 // run [--quick] [--out FILE]           the side-by-side table of bench/run
-// serve bare|route|micro PORT           one server under test (started by `run`)
+// serve KIND PORT [ARGS]                one server under test (started by `run`): bare, route, micro, rpc, rpc-baseline
 // load URL [-c N] [-d SECONDS] [-r RATE] closed-loop (or, with a rate, open-loop) HTTP load
 // anything else                         BenchmarkDotNet (--filter '*', --quick)
 switch (args.FirstOrDefault())
@@ -18,7 +18,7 @@ switch (args.FirstOrDefault())
         var output = Option("--out") ?? Path.Combine(root, "bench", "results", quick ? "quick.md" : "latest.md");
         return await new BenchRun(quick, Path.GetFullPath(output), root).RunAsync();
     case "serve":
-        return await BenchServers.ServeAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+        return await BenchServers.ServeAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3..]);
     case "load":
         var target = new Uri(args[1]);
         var connections = int.Parse(Option("-c") ?? "32", CultureInfo.InvariantCulture);

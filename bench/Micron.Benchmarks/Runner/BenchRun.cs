@@ -8,7 +8,12 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using System.Net.Http.Json;
 using Micron.Benchmarks.Load;
+using Micron.Discovery;
+using Micron.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Micron.Benchmarks.Runner;
 
@@ -32,9 +37,9 @@ internal sealed class BenchRun(bool quick, string output, string root)
         Log($"bench/run ({(quick ? "quick" : "full")}): {Machine.Describe()}");
         LocalCallRow();
         await HelloRowsAsync();
-        NotBuilt(3, "remote typed call over HTTP: calls/s at 1 and 32 in flight, p50, p99", "vs a hand-written HttpClient + minimal API pair, and vs Moleculer (NATS)", 3);
+        await RemoteCallRowsAsync();
         NotBuilt(4, "gateway: req/s at 32 connections, added p50", "vs calling the backend directly, and vs nginx proxy_pass", 4);
-        NotBuilt(5, "Shop fan-out request: median latency, CPU s per 1,000 requests", "monolith vs micro", 3);
+        await ShopRowsAsync();
         NotBuilt(6, "event store appends (SQLite, PostgreSQL), model rebuild rate", "vs plain INSERT loops", 5);
         NotBuilt(7, "RabbitMQ RPC: calls/s", "vs a raw RabbitMQ.Client loop", null);
 
@@ -163,6 +168,156 @@ internal sealed class BenchRun(bool quick, string output, string root)
                 }
             }
         }
+    }
+
+    private async Task RemoteCallRowsAsync()
+    {
+        Log("row 3: remote typed call over HTTP");
+        var self = typeof(BenchRun).Assembly.Location;
+        var dotnet = Environment.ProcessPath!;
+        var secret = "bench-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            await using var micronServer = await ServerProcess.StartAsync(dotnet, [self, "serve", "rpc", "{port}", "--secret", secret], "/_micron/health/alive");
+            await using var baselineServer = await ServerProcess.StartAsync(dotnet, [self, "serve", "rpc-baseline", "{port}"], "/hello/ready");
+
+            // The Micron caller is a host in this process that runs no service and finds `quote` by local discovery.
+            var builder = MicronApplication.CreateBuilder(["--services", "none", "--secret", secret, "--listen", "tcp://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+            builder.Services.AddMicron().AddService<QuoteService>();
+            await using var caller = builder.Build();
+            await caller.StartAsync();
+            var registry = caller.Services.GetRequiredService<ServiceRegistry>();
+            var found = Stopwatch.StartNew();
+            while (registry.InstancesOf("quote").Count == 0)
+            {
+                if (found.Elapsed > TimeSpan.FromSeconds(15))
+                {
+                    throw new InvalidOperationException("the quote service was not discovered");
+                }
+
+                await Task.Delay(50);
+            }
+
+            var quote = caller.Services.GetRequiredService<IQuote>();
+            using var http = new HttpClient { BaseAddress = baselineServer.Url };
+            Func<Task> micron = () => quote.GetQuote(42);
+            Func<Task> baseline = async () =>
+            {
+                using var response = await http.PostAsJsonAsync("/quote", new QuoteRequest(42));
+                response.EnsureSuccessStatusCode();
+                _ = await response.Content.ReadFromJsonAsync<Quote>();
+            };
+
+            await CallLoadGenerator.RunAsync(micron, 32, _warmup);
+            await CallLoadGenerator.RunAsync(baseline, 32, _warmup);
+            var micron32 = await RunsAsync(() => CallLoadGenerator.RunAsync(micron, 32, _measure));
+            var baseline32 = await RunsAsync(() => CallLoadGenerator.RunAsync(baseline, 32, _measure));
+            var micron1 = await RunsAsync(() => CallLoadGenerator.RunAsync(micron, 1, _measure));
+            var baseline1 = await RunsAsync(() => CallLoadGenerator.RunAsync(baseline, 1, _measure));
+            const string Against = "HttpClient + minimal API";
+            const string Peer = "Moleculer (NATS): not set up yet";
+            void Add(string measure, LoadResult[] m, LoadResult[] b, Func<LoadResult, double> pick)
+                => _rows.Add(Row("3", measure, $"typed proxy: {Median(m, pick):N0}", $"{Against}: {Median(b, pick):N0}", Ratio(Median(m, pick), Median(b, pick)), Peer));
+            Add("remote typed call: calls/s at 32 in flight (higher is better; target >= 0.8x)", micron32, baseline32, static r => r.RequestsPerSecond);
+            Add("remote typed call: calls/s at 1 in flight (higher is better)", micron1, baseline1, static r => r.RequestsPerSecond);
+            Add("remote typed call: p50 us at 1 in flight (lower is better; target <= 1.25x)", micron1, baseline1, static r => r.PercentileMicroseconds(50));
+            Add("remote typed call: p99 us at 32 in flight (lower is better)", micron32, baseline32, static r => r.PercentileMicroseconds(99));
+            Log($"  typed proxy: {Median(micron32, static r => r.RequestsPerSecond):N0} calls/s at 32; {Against}: {Median(baseline32, static r => r.RequestsPerSecond):N0}");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or Hosting.MicronStartupException)
+        {
+            _failures.Add("row 3: " + ex.Message);
+            _rows.Add(Row("3", "remote typed call", "could not run: " + ex.Message.Split('\n')[0], "-", "-", "-"));
+        }
+    }
+
+    private async Task ShopRowsAsync()
+    {
+        Log("row 5: Shop fan-out, monolith vs micro");
+        var shop = Path.Combine(root, "samples", "Shop", "bin", "Release", "net10.0", "Shop.dll");
+        try
+        {
+            if (!File.Exists(shop))
+            {
+                throw new InvalidOperationException($"{shop} is not built (bench/run builds it)");
+            }
+
+            var monolith = await MeasureShopAsync(shop, ["all"]);
+            var micro = await MeasureShopAsync(shop, ["account", "calculator", "home"]);
+            const string Measure = "Shop GET /profile/1 (home asks account and calculator)";
+            _rows.Add(Row("5", $"{Measure}: median us at 1 connection (lower is better; target: monolith at least 10x lower)",
+                $"monolith: {monolith.P50:N0}", $"micro, 3 processes: {micro.P50:N0}", "monolith / micro: " + Ratio(monolith.P50, micro.P50), "-"));
+            _rows.Add(Row("5", $"{Measure}: CPU seconds per 1,000 requests at 32 connections (lower is better; target: at least 8x lower)",
+                $"monolith: {monolith.Cpu:0.000}", $"micro, 3 processes: {micro.Cpu:0.000}", "monolith / micro: " + Ratio(monolith.Cpu, micro.Cpu), "-"));
+            Log($"  monolith p50 {monolith.P50:N0} us, {monolith.Cpu:0.000} CPU s/1k; micro p50 {micro.P50:N0} us, {micro.Cpu:0.000} CPU s/1k");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException)
+        {
+            _failures.Add("row 5: " + ex.Message);
+            _rows.Add(Row("5", "Shop fan-out", "could not run: " + ex.Message.Split('\n')[0], "-", "-", "-"));
+        }
+    }
+
+    private async Task<(double P50, double Cpu)> MeasureShopAsync(string shop, string[] placements)
+    {
+        var secret = "bench-" + Guid.NewGuid().ToString("N");
+        var directory = Path.GetDirectoryName(shop)!;
+        var servers = new List<ServerProcess>();
+        try
+        {
+            for (var i = 0; i < placements.Length; i++)
+            {
+                var last = i == placements.Length - 1;
+                servers.Add(await ServerProcess.StartAsync(
+                    Environment.ProcessPath!,
+                    [shop, "--services", placements[i], "--listen", "tcp://127.0.0.1:{port}", "--secret", secret, "--Logging:LogLevel:Default=Warning"],
+                    last ? "/profile/1" : "/_micron/health/alive",
+                    directory));
+            }
+
+            var home = servers[^1].Url;
+            var request = RawHttpConnection.EncodeRequest(new Uri(home, "/profile/1"));
+            await HttpLoadGenerator.ClosedLoopAsync(home, request, 32, _warmup, _cancel);
+            var p50 = await MedianAsync(() => HttpLoadGenerator.ClosedLoopAsync(home, request, 1, _measure, _cancel), static r => r.PercentileMicroseconds(50));
+            var cpu = new double[Runs];
+            for (var run = 0; run < Runs; run++)
+            {
+                var before = servers.Sum(static s => s.CpuTime.TotalSeconds);
+                var result = await HttpLoadGenerator.ClosedLoopAsync(home, request, 32, _measure, _cancel);
+                cpu[run] = (servers.Sum(static s => s.CpuTime.TotalSeconds) - before) / result.Requests * 1000;
+            }
+
+            Array.Sort(cpu);
+            return (p50, cpu[Runs / 2]);
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<LoadResult[]> RunsAsync(Func<Task<LoadResult>> run)
+    {
+        var results = new LoadResult[Runs];
+        for (var i = 0; i < Runs; i++)
+        {
+            results[i] = await run();
+            if (results[i].Errors > 0)
+            {
+                throw new InvalidOperationException($"{results[i].Errors} of {results[i].Requests} calls failed");
+            }
+        }
+
+        return results;
+    }
+
+    private static double Median(LoadResult[] results, Func<LoadResult, double> pick)
+    {
+        var values = results.Select(pick).Order().ToArray();
+        return values[values.Length / 2];
     }
 
     // The open-loop rate is half of what the baseline sustains: a load every server should carry, so p99 shows queuing, not collapse.

@@ -8,11 +8,11 @@ namespace Micron.Benchmarks.Runner;
 /// <summary>The servers <c>bench/run</c> measures, each run as its own process: <c>serve KIND PORT</c>.</summary>
 internal static class BenchServers
 {
-    public static readonly string[] Kinds = ["bare", "route", "micro"];
+    public static readonly string[] Kinds = ["bare", "route", "micro", "rpc", "rpc-baseline"];
 
-    public static async Task<int> ServeAsync(string kind, int port)
+    public static async Task<int> ServeAsync(string kind, int port, string[] extra)
     {
-        string[] quiet = ["--Logging:LogLevel:Default=Warning"];
+        string[] quiet = ["--Logging:LogLevel:Default=Warning", .. extra];
         switch (kind)
         {
             case "bare":
@@ -28,6 +28,17 @@ internal static class BenchServers
             case "micro":
                 await MicroServer.RunAsync([.. quiet, "--listen", $"tcp://127.0.0.1:{port}"], HelloServerBenchmarks.HelloFromPath);
                 return Environment.ExitCode;
+            case "rpc":
+                var rpc = MicronApplication.CreateBuilder([.. quiet, "--listen", $"tcp://127.0.0.1:{port}"]);
+                rpc.Services.AddMicron().AddService<QuoteService>();
+                await rpc.Build().RunAsync();
+                return Environment.ExitCode;
+            case "rpc-baseline":
+                var baseline = WebApplication.CreateBuilder([.. quiet, "--urls", $"http://127.0.0.1:{port}"]).Build();
+                baseline.MapGet("/hello/ready", () => "ready");
+                baseline.MapPost("/quote", (QuoteRequest request) => new Quote(request.ProductId, request.ProductId * 1.5m));
+                await baseline.RunAsync();
+                return 0;
             default:
                 await Console.Error.WriteLineAsync($"unknown server '{kind}'; one of: {string.Join(", ", Kinds)}");
                 return 2;

@@ -16,6 +16,15 @@ public sealed class HomeService(IAccount account, IMicron micron) : MicronServic
         routes.MapGet("/whois/{id}", WhoIsAsync);
         routes.MapGet("/multiply/{first}/{second}", async (long first, long second, CancellationToken ct)
             => await micron.Act<long>("multiply", new { first, second }, ct));
+        routes.MapGet("/profile/{id}", ProfileAsync);
+    }
+
+    // One request that touches three services: home asks account (a contract call) and calculator (a pattern call).
+    private async Task<object> ProfileAsync(int id, CancellationToken cancellationToken)
+    {
+        var user = await WhoIsAsync(id, cancellationToken);
+        var score = await micron.Act<long>("multiply", new { first = user.Id, second = user.Username.Length }, cancellationToken);
+        return new { user, score };
     }
 
     private async Task<User> WhoIsAsync(int id, CancellationToken cancellationToken)

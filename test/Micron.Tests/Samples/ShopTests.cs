@@ -74,6 +74,10 @@ public class ShopTests : IAsyncLifetime
         => (await _host.Client.GetStringAsync("/multiply/6/7")).ShouldBe("42");
 
     [Fact]
+    public async Task Profile_TouchesThreeServices()
+        => (await _host.Client.GetStringAsync("/profile/1")).ShouldBe("""{"user":{"id":1,"username":"micromono"},"score":9}""");
+
+    [Fact]
     public async Task AccountContract_UnknownUser_IsNull()
     {
         var account = _host.App.Services.GetRequiredService<IAccount>();
@@ -115,6 +119,7 @@ public class ShopMicroProcessTests
         (await client.GetAsync("/whois/2")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await client.GetStringAsync("/hello/split")).ShouldBe("Hello, split");
         (await client.GetStringAsync("/multiply/6/7")).ShouldBe("42");
+        (await client.GetStringAsync("/profile/1")).ShouldBe("""{"user":{"id":1,"username":"micromono"},"score":9}""");
 
         account.Signal("TERM");
         (await account.WaitForExitAsync()).ShouldBe(0);
