@@ -214,14 +214,15 @@ internal sealed class BenchRun(bool quick, string output, string root)
             var baseline32 = await RunsAsync(() => CallLoadGenerator.RunAsync(baseline, 32, _measure));
             var micron1 = await RunsAsync(() => CallLoadGenerator.RunAsync(micron, 1, _measure));
             var baseline1 = await RunsAsync(() => CallLoadGenerator.RunAsync(baseline, 1, _measure));
+            var (moleculer32, moleculer1, peerName) = await MoleculerAsync();
             const string Against = "HttpClient + minimal API";
-            const string Peer = "Moleculer (NATS): not set up yet";
-            void Add(string measure, LoadResult[] m, LoadResult[] b, Func<LoadResult, double> pick)
-                => _rows.Add(Row("3", measure, $"typed proxy: {Median(m, pick):N0}", $"{Against}: {Median(b, pick):N0}", Ratio(Median(m, pick), Median(b, pick)), Peer));
-            Add("remote typed call: calls/s at 32 in flight (higher is better; target >= 0.8x)", micron32, baseline32, static r => r.RequestsPerSecond);
-            Add("remote typed call: calls/s at 1 in flight (higher is better)", micron1, baseline1, static r => r.RequestsPerSecond);
-            Add("remote typed call: p50 us at 1 in flight (lower is better; target <= 1.25x)", micron1, baseline1, static r => r.PercentileMicroseconds(50));
-            Add("remote typed call: p99 us at 32 in flight (lower is better)", micron32, baseline32, static r => r.PercentileMicroseconds(99));
+            void Add(string measure, LoadResult[] m, LoadResult[] b, LoadResult[]? p, Func<LoadResult, double> pick)
+                => _rows.Add(Row("3", measure, $"typed proxy: {Median(m, pick):N0}", $"{Against}: {Median(b, pick):N0}", Ratio(Median(m, pick), Median(b, pick)),
+                    p is null ? peerName : $"{peerName}: {Median(p, pick):N0} (typed proxy / peer: {Ratio(Median(m, pick), Median(p, pick))})"));
+            Add("remote typed call: calls/s at 32 in flight (higher is better; target >= 0.8x)", micron32, baseline32, moleculer32, static r => r.RequestsPerSecond);
+            Add("remote typed call: calls/s at 1 in flight (higher is better)", micron1, baseline1, moleculer1, static r => r.RequestsPerSecond);
+            Add("remote typed call: p50 us at 1 in flight (lower is better; target <= 1.25x)", micron1, baseline1, moleculer1, static r => r.PercentileMicroseconds(50));
+            Add("remote typed call: p99 us at 32 in flight (lower is better)", micron32, baseline32, moleculer32, static r => r.PercentileMicroseconds(99));
             Log($"  typed proxy: {Median(micron32, static r => r.RequestsPerSecond):N0} calls/s at 32; {Against}: {Median(baseline32, static r => r.RequestsPerSecond):N0}");
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or Hosting.MicronStartupException)
@@ -229,6 +230,66 @@ internal sealed class BenchRun(bool quick, string output, string root)
             _failures.Add("row 3: " + ex.Message);
             _rows.Add(Row("3", "remote typed call", "could not run: " + ex.Message.Split('\n')[0], "-", "-", "-"));
         }
+    }
+
+    /// <summary>Moleculer 0.15 over NATS: Debian's nats-server, a `quote` service process, and a client process per run.</summary>
+    private async Task<(LoadResult[]? At32, LoadResult[]? At1, string Name)> MoleculerAsync()
+    {
+        var directory = Path.Combine(root, "bench", "peers", "moleculer");
+        var nats = File.Exists("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : File.Exists("/usr/bin/nats-server") ? "/usr/bin/nats-server" : null;
+        if (nats is null)
+        {
+            return (null, null, "Moleculer (NATS): could not run (nats-server is not installed)");
+        }
+
+        if (!File.Exists(Path.Combine(directory, "node_modules", "moleculer", "package.json")) || Machine.Version("node", "--version") is null)
+        {
+            return (null, null, "Moleculer (NATS): could not run (node or the moleculer package is not installed)");
+        }
+
+        try
+        {
+            var natsPort = ServerProcess.FreePort();
+            var natsUrl = $"nats://127.0.0.1:{natsPort}";
+            await using var broker = await ServerProcess.StartAsync(nats, ["-a", "127.0.0.1", "-p", natsPort.ToString(CultureInfo.InvariantCulture), "-m", "{port}"], "/healthz");
+            await using var service = await ServerProcess.StartAsync("node", ["server.js", natsUrl], null, directory, readyLine: "ready");
+            var version = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "node_modules", "moleculer", "package.json"))).RootElement.GetProperty("version").GetString();
+            var warm = _warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+            var seconds = _measure.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+            var at32 = await RunsAsync(() => MoleculerClientAsync(directory, natsUrl, 32, seconds, warm));
+            var at1 = await RunsAsync(() => MoleculerClientAsync(directory, natsUrl, 1, seconds, warm));
+            return (at32, at1, $"Moleculer {version} (NATS)");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Text.Json.JsonException)
+        {
+            return (null, null, $"Moleculer (NATS): could not run ({ex.Message.Split('\n')[0]})");
+        }
+    }
+
+    private static async Task<LoadResult> MoleculerClientAsync(string directory, string natsUrl, int concurrency, string seconds, string warmup)
+    {
+        var info = new ProcessStartInfo("node") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "client.js", natsUrl, concurrency.ToString(CultureInfo.InvariantCulture), seconds, warmup })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("the Moleculer client failed: " + errors.Trim());
+        }
+
+        var result = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        return LoadResult.FromSummary(
+            result.GetProperty("requests").GetInt64(),
+            result.GetProperty("errors").GetInt64(),
+            TimeSpan.FromSeconds(result.GetProperty("seconds").GetDouble()),
+            result.GetProperty("p50us").GetDouble(),
+            result.GetProperty("p99us").GetDouble());
     }
 
     private async Task ShopRowsAsync()

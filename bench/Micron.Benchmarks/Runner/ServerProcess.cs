@@ -9,13 +9,20 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly System.Text.StringBuilder _errors = new();
+    private readonly TaskCompletionSource _readyLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServerProcess(Process process, Uri url)
+    private ServerProcess(Process process, Uri url, string? readyLine)
     {
         _process = process;
         Url = url;
         process.ErrorDataReceived += (_, e) => { lock (_errors) { _errors.AppendLine(e.Data); } };
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (readyLine is not null && e.Data?.Contains(readyLine, StringComparison.Ordinal) == true)
+            {
+                _readyLine.TrySetResult();
+            }
+        };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
     }
@@ -31,7 +38,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string fileName, IEnumerable<string> args, string readyPath, string? workingDirectory = null)
+    /// <summary>Starts a server; it is ready when <paramref name="readyPath"/> answers 2xx, or, without one, when it prints <paramref name="readyLine"/>.</summary>
+    public static async Task<ServerProcess> StartAsync(
+        string fileName, IEnumerable<string> args, string? readyPath, string? workingDirectory = null, string? readyLine = null)
     {
         var port = FreePort();
         var expanded = args.Select(a => a.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)).ToList();
@@ -55,8 +64,16 @@ internal sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        var server = new ServerProcess(Process.Start(info)!, new Uri($"http://127.0.0.1:{port}"));
-        await server.WaitUntilReadyAsync(readyPath);
+        var server = new ServerProcess(Process.Start(info)!, new Uri($"http://127.0.0.1:{port}"), readyLine);
+        if (readyPath is not null)
+        {
+            await server.WaitUntilReadyAsync(readyPath);
+        }
+        else
+        {
+            await server.WaitForLineAsync();
+        }
+
         return server;
     }
 
@@ -69,6 +86,22 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private async Task WaitForLineAsync()
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_readyLine.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (first != _readyLine.Task)
+        {
+            string errors;
+            lock (_errors)
+            {
+                errors = _errors.ToString().Trim();
+            }
+
+            throw new InvalidOperationException($"the server did not become ready: {(errors.Length > 0 ? errors : "no output")}");
+        }
     }
 
     private async Task WaitUntilReadyAsync(string readyPath)
@@ -109,7 +142,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"the server did not become ready: {(errors.Length > 0 ? errors : "no output")}");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

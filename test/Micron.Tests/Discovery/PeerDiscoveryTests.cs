@@ -27,7 +27,7 @@ public class PeerDiscoveryTests
     [Fact]
     public async Task SeedNotUpYet_IsTriedAgainUntilItAnswers()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         await using var client = await StartAsync("none", "--peer", $"http://127.0.0.1:{port}");
         await Task.Delay(400); // a few failed heartbeats against the absent seed
         await using var calc = await StartAsync("calc", "--listen", $"tcp://127.0.0.1:{port}");
@@ -78,10 +78,4 @@ public class PeerDiscoveryTests
             ["--secret", _secret, "--discovery", "peers", "--services", services, "--heartbeat", "100ms", .. args]);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

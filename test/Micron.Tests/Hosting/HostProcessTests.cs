@@ -32,7 +32,7 @@ public class HostProcessTests
     [Fact]
     public async Task PortVariable_IsHonoured()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         await using var process = HostProcess.Start("Hello", [], new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
         var url = await process.WaitForListeningAsync();
@@ -102,12 +102,6 @@ public class HostProcessTests
         (await process.WaitForExitAsync()).ShouldBe(0);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<string> ReceiveAsync(Socket socket)
     {

@@ -142,7 +142,7 @@ public class RemoteCallTests : IAsyncLifetime
     public async Task DeadInstance_IdempotentCallsAreRetriedElsewhere_OthersFailFast()
     {
         var registry = _client.App.Services.GetRequiredService<ServiceRegistry>();
-        var dead = new Announcement { Service = "calc", Version = "1", Instance = "dead-" + Guid.NewGuid().ToString("N")[..8], Url = $"http://127.0.0.1:{ClosedPort()}", Ttl = 60_000 };
+        var dead = new Announcement { Service = "calc", Version = "1", Instance = "dead-" + Guid.NewGuid().ToString("N")[..8], Url = $"http://127.0.0.1:{Ports.Free()}", Ttl = 60_000 };
 
         registry.Apply(dead);
         for (var i = 0; i < 4; i++)
@@ -254,12 +254,6 @@ public class RemoteCallTests : IAsyncLifetime
     public async Task Ready_IsOkWhenRequiredServicesHaveInstances()
         => (await _client.Client.GetStringAsync("/_micron/health/ready")).ShouldBe("ok");
 
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private Task<TestHost> StartAsync(string services, params string[] args)
         => TestHost.StartAsync(

@@ -81,6 +81,21 @@ public class SignatureTests
     }
 
     [Fact]
+    public void Nonces_AreForgottenOnceOutsideTheWindow_SoTheCacheStaysBounded()
+    {
+        var verifier = Verifier();
+        for (var i = 0; i < 100; i++)
+        {
+            verifier.Verify(Sign(_key), "POST", "/_micron/rpc/calc/Add", "{}"u8).ShouldBeNull();
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(61));
+        verifier.Verify(Sign(_key, at: _time.GetUtcNow().ToUnixTimeSeconds()), "POST", "/_micron/rpc/calc/Add", "{}"u8).ShouldBeNull();
+
+        verifier.RememberedNonces.ShouldBe(1);
+    }
+
+    [Fact]
     public void Key_ShorterThan16Characters_IsRefused()
         => Should.Throw<ArgumentException>(() => new MicronKey("short"));
 }

@@ -13,8 +13,8 @@ internal sealed class SignatureVerifier(MicronKeyRing keys, TimeProvider time)
     /// <summary>How far a signature's time may be from this host's clock.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
 
-    private const int PruneAbove = 10_000;
     private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
+    private long _lastPrune;
 
     /// <summary>Verifies a signature; returns <see langword="null"/> when valid, else the error code.</summary>
     public string? Verify(string header, string method, string pathAndQuery, ReadOnlySpan<byte> body)
@@ -48,16 +48,20 @@ internal sealed class SignatureVerifier(MicronKeyRing keys, TimeProvider time)
             return SecurityErrors.NonceReused;
         }
 
-        if (_nonces.Count > PruneAbove)
-        {
-            Prune(now);
-        }
-
+        PruneOncePerSecond(now);
         return null;
     }
 
-    private void Prune(long now)
+    // Expired nonces are dropped at most once a second, by one caller: pruning on every call would make each
+    // verification walk the whole cache (hundreds of thousands of entries at full load).
+    private void PruneOncePerSecond(long now)
     {
+        var last = Interlocked.Read(ref _lastPrune);
+        if (now <= last || Interlocked.CompareExchange(ref _lastPrune, now, last) != last)
+        {
+            return;
+        }
+
         foreach (var (nonce, expires) in _nonces)
         {
             if (expires < now)
@@ -66,4 +70,7 @@ internal sealed class SignatureVerifier(MicronKeyRing keys, TimeProvider time)
             }
         }
     }
+
+    /// <summary>Gets how many nonces are remembered (for tests).</summary>
+    internal int RememberedNonces => _nonces.Count;
 }
