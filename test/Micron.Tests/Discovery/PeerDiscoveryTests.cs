@@ -29,7 +29,7 @@ public class PeerDiscoveryTests
     {
         var port = Ports.Free();
         await using var client = await StartAsync("none", "--peer", $"http://127.0.0.1:{port}");
-        await Task.Delay(400); // a few failed heartbeats against the absent seed
+        await Eventually.TrueAsync(() => client.Logs.Entries.Any(e => e.Message.Contains("cannot be reached", StringComparison.Ordinal)), "a failed attempt on the absent seed");
         await using var calc = await StartAsync("calc", "--listen", $"tcp://127.0.0.1:{port}");
 
         await Eventually.TrueAsync(() => Registry(client).InstancesOf("calc").Count == 1, "the late seed being found");
