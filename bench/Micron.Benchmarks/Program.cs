@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Micron.Benchmarks.Load;
 using Micron.Benchmarks.Runner;
 
-// run [--quick] [--out FILE]           the side-by-side table of bench/run
+// run [--quick] [--out FILE] [--rows 2,3]  the side-by-side table of bench/run (--rows: only those rows)
 // serve KIND PORT [ARGS]                one server under test (started by `run`): bare, route, micro, rpc, rpc-baseline
 // load URL [-c N] [-d SECONDS] [-r RATE] closed-loop (or, with a rate, open-loop) HTTP load
 // anything else                         BenchmarkDotNet (--filter '*', --quick)
@@ -16,7 +16,8 @@ switch (args.FirstOrDefault())
         var root = RepositoryRoot();
         var quick = args.Contains("--quick");
         var output = Option("--out") ?? Path.Combine(root, "bench", "results", quick ? "quick.md" : "latest.md");
-        return await new BenchRun(quick, Path.GetFullPath(output), root).RunAsync();
+        var rows = Option("--rows")?.Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToHashSet();
+        return await new BenchRun(quick, Path.GetFullPath(output), root, rows).RunAsync();
     case "serve":
         return await BenchServers.ServeAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3..]);
     case "load":

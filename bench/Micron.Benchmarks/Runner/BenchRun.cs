@@ -21,7 +21,7 @@ namespace Micron.Benchmarks.Runner;
 /// <c>bench/run</c>: measures Micron against its baselines and peers in one run and writes one table of ratios.
 /// Servers run pinned to CPU 0, the load generator to CPU 1; every figure is the median of three runs.
 /// </summary>
-internal sealed class BenchRun(bool quick, string output, string root)
+internal sealed class BenchRun(bool quick, string output, string root, IReadOnlySet<int>? rows = null)
 {
     private const int Runs = 3;
     private readonly TimeSpan _measure = quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(5);
@@ -35,11 +35,26 @@ internal sealed class BenchRun(bool quick, string output, string root)
         var clock = Stopwatch.StartNew();
         PinToCpu(1);
         Log($"bench/run ({(quick ? "quick" : "full")}): {Machine.Describe()}");
-        LocalCallRow();
-        await HelloRowsAsync();
-        await RemoteCallRowsAsync();
+        if (Wanted(1))
+        {
+            LocalCallRow();
+        }
+
+        if (Wanted(2))
+        {
+            await HelloRowsAsync();
+        }
+
+        if (Wanted(3))
+        {
+            await RemoteCallRowsAsync();
+        }
+
         NotBuilt(4, "gateway: req/s at 32 connections, added p50", "vs calling the backend directly, and vs nginx proxy_pass", 4);
-        await ShopRowsAsync();
+        if (Wanted(5))
+        {
+            await ShopRowsAsync();
+        }
         NotBuilt(6, "event store appends (SQLite, PostgreSQL), model rebuild rate", "vs plain INSERT loops", 5);
         NotBuilt(7, "RabbitMQ RPC: calls/s", "vs a raw RabbitMQ.Client loop", null);
 
@@ -57,6 +72,8 @@ internal sealed class BenchRun(bool quick, string output, string root)
         // A peer that is not installed is reported in its row; a Micron or baseline figure that cannot be measured fails the run.
         return _failures.Count == 0 ? 0 : 1;
     }
+
+    private bool Wanted(int row) => rows is null || rows.Contains(row);
 
     private void LocalCallRow()
     {

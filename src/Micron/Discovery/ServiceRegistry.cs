@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Micron.Services.Internal;
 using Microsoft.Extensions.Logging;
 
@@ -10,10 +11,15 @@ namespace Micron.Discovery;
 /// </summary>
 public sealed partial class ServiceRegistry
 {
-    private readonly ConcurrentDictionary<string, ServiceInstance> _instances = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _turns = new(StringComparer.OrdinalIgnoreCase);
+    // Writes (announcements, evictions) are rare and take the lock; every call reads a per-service snapshot
+    // without locking, so picking an instance costs an array read and an increment.
+    private readonly Lock _write = new();
+    private readonly Dictionary<string, ServiceInstance> _instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ServiceInstance[]> _byService = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _turns = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
     private readonly ILogger<ServiceRegistry> _logger;
+    private ServiceInstance[] _all = [];
 
     /// <summary>Creates an empty registry.</summary>
     /// <param name="time">The clock that ages instances.</param>
@@ -25,13 +31,12 @@ public sealed partial class ServiceRegistry
     }
 
     /// <summary>Gets every known instance.</summary>
-    public IReadOnlyCollection<ServiceInstance> All => [.. _instances.Values];
+    public IReadOnlyCollection<ServiceInstance> All => Volatile.Read(ref _all);
 
     /// <summary>Gets the live instances of a service.</summary>
     /// <param name="service">The service's name.</param>
     /// <returns>The instances, possibly none.</returns>
-    public IReadOnlyList<ServiceInstance> InstancesOf(string service)
-        => [.. _instances.Values.Where(i => string.Equals(i.Service, service, StringComparison.OrdinalIgnoreCase))];
+    public IReadOnlyList<ServiceInstance> InstancesOf(string service) => _byService.GetValueOrDefault(service) ?? [];
 
     /// <summary>Picks the next instance of a service in round-robin order, skipping <paramref name="exclude"/>.</summary>
     /// <param name="service">The service's name.</param>
@@ -39,7 +44,7 @@ public sealed partial class ServiceRegistry
     /// <returns>An instance, or <see langword="null"/> when none is left.</returns>
     public ServiceInstance? Pick(string service, IReadOnlyCollection<ServiceInstance>? exclude = null)
     {
-        var candidates = InstancesOf(service);
+        IReadOnlyList<ServiceInstance> candidates = InstancesOf(service);
         if (exclude is { Count: > 0 })
         {
             candidates = [.. candidates.Where(c => !exclude.Any(e => e.Id == c.Id))];
@@ -50,7 +55,7 @@ public sealed partial class ServiceRegistry
             return null;
         }
 
-        var turn = _turns.AddOrUpdate(service, 0, static (_, n) => unchecked(n + 1));
+        var turn = Interlocked.Increment(ref _turns.GetOrAdd(service, static _ => new StrongBox<int>(-1)).Value);
         return candidates[(int)((uint)turn % (uint)candidates.Count)];
     }
 
@@ -67,45 +72,44 @@ public sealed partial class ServiceRegistry
             return invalid;
         }
 
-        if (announcement.Leave)
+        lock (_write)
         {
-            if (_instances.TryGetValue(announcement.Instance, out var leaving) && SameOwner(leaving, announcement) && leaving.IsLocal == isLocal
-                && _instances.TryRemove(announcement.Instance, out _))
+            _instances.TryGetValue(announcement.Instance, out var existing);
+            if (announcement.Leave)
             {
-                LogLeft(_logger, announcement.Service, announcement.Instance);
-            }
-
-            return null;
-        }
-
-        var now = _time.GetUtcNow();
-        var incoming = new ServiceInstance(announcement, uri!, now, isLocal);
-        while (true)
-        {
-            if (!_instances.TryGetValue(announcement.Instance, out var existing))
-            {
-                if (_instances.TryAdd(announcement.Instance, incoming))
+                if (existing is not null && SameOwner(existing, announcement) && existing.IsLocal == isLocal)
                 {
-                    LogJoined(_logger, announcement.Service, announcement.Instance, announcement.Url);
-                    return null;
+                    Remove(existing);
+                    LogLeft(_logger, announcement.Service, announcement.Instance);
                 }
 
-                continue;
+                return null;
             }
+
+            var now = _time.GetUtcNow();
 
             // An id is owned by the service and address that first claimed it, until that instance goes silent;
             // this host's own instances are never silent, and never taken over from outside.
-            if ((existing.IsLocal && !isLocal) || (!SameOwner(existing, announcement) && !Expired(existing, now)))
+            if (existing is not null && ((existing.IsLocal && !isLocal) || (!SameOwner(existing, announcement) && !Expired(existing, now))))
             {
                 var reason = $"instance id {announcement.Instance} belongs to {existing.Service} at {existing.Announcement.Url}";
                 LogRejected(_logger, announcement.Instance, reason);
                 return reason;
             }
 
-            if (_instances.TryUpdate(announcement.Instance, incoming, existing))
+            if (existing is not null && !string.Equals(existing.Service, announcement.Service, StringComparison.OrdinalIgnoreCase))
             {
-                return null;
+                Remove(existing);
             }
+
+            _instances[announcement.Instance] = new ServiceInstance(announcement, uri!, now, isLocal);
+            Publish(announcement.Service);
+            if (existing is null)
+            {
+                LogJoined(_logger, announcement.Service, announcement.Instance, announcement.Url);
+            }
+
+            return null;
         }
     }
 
@@ -117,9 +121,13 @@ public sealed partial class ServiceRegistry
     public void ReportUnreachable(ServiceInstance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        if (!instance.IsLocal && _instances.TryRemove(new KeyValuePair<string, ServiceInstance>(instance.Id, instance)))
+        lock (_write)
         {
-            LogUnreachable(_logger, instance.Service, instance.Id);
+            if (!instance.IsLocal && _instances.TryGetValue(instance.Id, out var current) && current.Announcement.Url == instance.Announcement.Url)
+            {
+                Remove(current);
+                LogUnreachable(_logger, instance.Service, instance.Id);
+            }
         }
     }
 
@@ -129,17 +137,40 @@ public sealed partial class ServiceRegistry
     {
         var now = _time.GetUtcNow();
         var evicted = 0;
-        foreach (var instance in _instances.Values)
+        lock (_write)
         {
-            if (!instance.IsLocal && Expired(instance, now)
-                && _instances.TryRemove(new KeyValuePair<string, ServiceInstance>(instance.Id, instance)))
+            foreach (var instance in _instances.Values.Where(i => !i.IsLocal && Expired(i, now)).ToList())
             {
+                Remove(instance);
                 evicted++;
                 LogEvicted(_logger, instance.Service, instance.Id, (now - instance.LastSeen).TotalSeconds);
             }
         }
 
         return evicted;
+    }
+
+    private void Remove(ServiceInstance instance)
+    {
+        _instances.Remove(instance.Id);
+        Publish(instance.Service);
+    }
+
+    // Called under the write lock: replaces the snapshots readers see.
+    private void Publish(string service)
+    {
+        var all = _instances.Values.ToArray();
+        var mine = Array.FindAll(all, i => string.Equals(i.Service, service, StringComparison.OrdinalIgnoreCase));
+        if (mine.Length == 0)
+        {
+            _byService.TryRemove(service, out _);
+        }
+        else
+        {
+            _byService[service] = mine;
+        }
+
+        Volatile.Write(ref _all, all);
     }
 
     private static bool SameOwner(ServiceInstance existing, Announcement announcement)

@@ -42,7 +42,7 @@ internal sealed class RemoteCaller(
             tried.Add(instance);
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.BaseUri, path))
             {
-                Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
+                Content = new Security.Internal.SignedBody(body) { Headers = { ContentType = Json } },
             };
             var remaining = Math.Max(1, timeout.TotalMilliseconds - (Environment.TickCount64 - started));
             request.Headers.TryAddWithoutValidation(RpcHeaders.Timeout, ((long)remaining).ToString(CultureInfo.InvariantCulture));
@@ -103,8 +103,9 @@ internal sealed class RemoteCaller(
                 return null;
             }
 
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(stream, resultType, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+            // The answer is already buffered (SendAsync reads it whole): deserializing the bytes at once is cheaper than a stream.
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return JsonSerializer.Deserialize(bytes, resultType, json.Value.SerializerOptions);
         }
 
         var status = (int)response.StatusCode;

@@ -5,7 +5,12 @@ internal sealed class SigningHandler(MicronKeyRing keys, TimeProvider time, Http
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var body = request.Content switch
+        {
+            null => [],
+            SignedBody signed => signed.Bytes,
+            _ => await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false),
+        };
         request.Headers.Remove(MicronSignature.HeaderName);
         request.Headers.TryAddWithoutValidation(
             MicronSignature.HeaderName,
