@@ -170,6 +170,52 @@ public class RemoteCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PeerWithAnotherSecret_Is401()
+    {
+        await using var stranger = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<CalcService>(), "--services", "calc", "--discovery", "none");
+        await using var client = await IsolatedClientAsync(stranger.BaseAddress);
+
+        var error = await Should.ThrowAsync<RemoteServiceException>(() => client.App.Services.GetRequiredService<ICalc>().Add(1, 2));
+
+        error.StatusCode.ShouldBe(401);
+        error.Code.ShouldBe("signature_invalid");
+    }
+
+    [Fact]
+    public async Task PeerAnsweringGarbage_Is502InvalidResponse()
+    {
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
+        await using var garbage = builder.Build();
+        garbage.Run(context => context.Response.WriteAsync("<html>not json</html>"));
+        await garbage.StartAsync();
+        await using var client = await IsolatedClientAsync(new Uri(garbage.Urls.First()));
+
+        var error = await Should.ThrowAsync<RemoteServiceException>(() => client.App.Services.GetRequiredService<ICalc>().Add(1, 2));
+
+        error.StatusCode.ShouldBe(502);
+        error.Code.ShouldBe("invalid_response");
+    }
+
+    [Fact]
+    public async Task PeerThatNeverAnswers_IsATimeout_NotAHang()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        await using var client = await IsolatedClientAsync(new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}"), "--Micron:CallTimeout=00:00:00.500");
+
+        await Should.ThrowAsync<TimeoutException>(() => client.App.Services.GetRequiredService<ICalc>().Add(1, 2));
+    }
+
+    /// <summary>A host that runs nothing, discovers nothing, and knows one instance of calc: at <paramref name="url"/>.</summary>
+    private async Task<TestHost> IsolatedClientAsync(Uri url, params string[] args)
+    {
+        var host = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<CalcService>(), ["--secret", _secret, "--services", "none", "--discovery", "none", .. args]);
+        host.App.Services.GetRequiredService<ServiceRegistry>()
+            .Apply(new Announcement { Service = "calc", Version = "1", Instance = "only", Url = url.ToString().TrimEnd('/'), Ttl = 60_000 }).ShouldBeNull();
+        return host;
+    }
+
+    [Fact]
     public async Task Deadline_ReachesTheCallerAsTimeout_AndCancelsTheCallee()
     {
         await using var impatient = await StartAsync("client", "--Micron:CallTimeout=00:00:00.300");

@@ -105,7 +105,14 @@ internal sealed class RemoteCaller(
 
             // The answer is already buffered (SendAsync reads it whole): deserializing the bytes at once is cheaper than a stream.
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return JsonSerializer.Deserialize(bytes, resultType, json.Value.SerializerOptions);
+            try
+            {
+                return JsonSerializer.Deserialize(bytes, resultType, json.Value.SerializerOptions);
+            }
+            catch (JsonException ex)
+            {
+                throw new RemoteServiceException(StatusCodes.Status502BadGateway, RpcHeaders.InvalidResponse, $"{display}: the answer is not a {resultType.Name}: {ex.Message}", ex);
+            }
         }
 
         var status = (int)response.StatusCode;

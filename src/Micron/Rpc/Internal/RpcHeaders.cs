@@ -15,4 +15,5 @@ internal static class RpcHeaders
     public const string DeadlineExceeded = "deadline_exceeded";
     public const string ServiceUnavailable = "service_unavailable";
     public const string InstanceUnreachable = "instance_unreachable";
+    public const string InvalidResponse = "invalid_response";
 }
