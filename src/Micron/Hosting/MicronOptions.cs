@@ -50,6 +50,13 @@ public sealed class MicronOptions
     /// <value>The default value is 1 second.</value>
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Gets or sets how long a stopping host keeps serving after it announced <c>leave</c>, so callers learn of the
+    /// leave before it stops taking requests; <see langword="null"/> means one and a half heartbeats.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public TimeSpan? LeaveGrace { get; set; }
+
     /// <summary>Gets or sets whether the start waits for required services without a time limit.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool WaitForServices { get; set; }

@@ -287,13 +287,19 @@ public class RemoteCallTests : IAsyncLifetime
     [Fact]
     public async Task Services_ListsTheRemoteInstance()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/_micron/services");
-        request.Headers.Authorization = new("Bearer", _secret);
+        var body = string.Empty;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/_micron/services");
+                request.Headers.Authorization = new("Bearer", _secret);
+                body = await (await _client.Client.SendAsync(request)).Content.ReadAsStringAsync();
+                return body.Contains("\"service\":\"calc\"", StringComparison.Ordinal);
+            },
+            "calc listed by the client host");
 
-        var body = await (await _client.Client.SendAsync(request)).Content.ReadAsStringAsync();
-
-        body.ShouldContain("\"service\":\"calc\"");
         body.ShouldContain("\"service\":\"client\"");
+        body.ShouldContain("\"local\":true");
     }
 
     [Fact]
@@ -304,7 +310,7 @@ public class RemoteCallTests : IAsyncLifetime
     private Task<TestHost> StartAsync(string services, params string[] args)
         => TestHost.StartAsync(
             b => b.Services.AddMicron().AddService<CalcService>().AddService<ClientService>(),
-            ["--secret", _secret, "--services", services, "--heartbeat", "200ms", .. args]);
+            ["--secret", _secret, "--services", services, "--heartbeat", "500ms", .. args]);
 
     private async Task<HttpResponseMessage> PostSignedAsync(string path, string body, TestHost? host = null)
     {

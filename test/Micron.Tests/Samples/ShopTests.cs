@@ -121,8 +121,31 @@ public class ShopMicroProcessTests
         (await client.GetStringAsync("/multiply/6/7")).ShouldBe("42");
         (await client.GetStringAsync("/profile/1")).ShouldBe("""{"user":{"id":1,"username":"micromono"},"score":9}""");
 
+        // A clean stop under load: account announces leave, keeps serving while home learns of it, then drains.
+        using var load = new CancellationTokenSource();
+        var failures = 0;
+        var served = 0;
+        var traffic = Task.Run(async () =>
+        {
+            while (!load.IsCancellationRequested)
+            {
+                var response = await client.GetAsync("/whois/1");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    served++;
+                }
+                else if (response.StatusCode != HttpStatusCode.ServiceUnavailable || (await Problem.ReadAsync(response)).Code != "service_unavailable")
+                {
+                    failures++;
+                }
+            }
+        });
+        await Eventually.TrueAsync(() => served > 20, "traffic flowing before the stop");
         account.Signal("TERM");
         (await account.WaitForExitAsync()).ShouldBe(0);
+        await load.CancelAsync();
+        await traffic;
+        failures.ShouldBe(0, "no request may fail while account leaves: it answers, or home knows it is gone");
 
         // Within a heartbeat of the leave (or at once, after one refused connection) home knows account is gone.
         await Eventually.TrueAsync(

@@ -37,7 +37,10 @@ public sealed class TestHost : IAsyncDisposable
         // different tests never see each other.
         string[] secret = args.Contains("--secret") ? [] : ["--secret", NewSecret()];
         string[] listen = args.Contains("--listen") ? [] : Loopback;
-        var builder = MicronApplication.CreateBuilder([.. listen, .. secret, .. args]);
+
+        // Tests stop hosts all the time; the leave grace (callers learning of the leave) is tested where it matters.
+        string[] grace = args.Any(a => a.StartsWith("--Micron:LeaveGrace", StringComparison.Ordinal)) ? [] : ["--Micron:LeaveGrace=00:00:00"];
+        var builder = MicronApplication.CreateBuilder([.. listen, .. secret, .. grace, .. args]);
         // A provider-specific filter outranks any Logging:LogLevel rules an appsettings.json in the test folder brings.
         builder.Logging.ClearProviders().AddProvider(logs).AddFilter<LogSink>(null, LogLevel.Debug);
         configure(builder);

@@ -102,6 +102,15 @@ internal sealed partial class DiscoveryService(
             }
 
             await provider.AnnounceAsync(leaving, cancellationToken).ConfigureAwait(false);
+
+            // Callers learn of the leave at their next heartbeat; until then they may still send calls here, so the
+            // server keeps serving for one and a half heartbeats before it stops taking requests and drains.
+            var grace = options.Value.LeaveGrace ?? options.Value.Heartbeat * 1.5;
+            if (provider is not NoDiscovery && grace > TimeSpan.Zero)
+            {
+                LogLeaving(logger, grace.TotalMilliseconds);
+                await Task.Delay(grace, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
     }
 
@@ -205,6 +214,9 @@ internal sealed partial class DiscoveryService(
 
     [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "The server has no TCP address to announce; other hosts cannot call this one")]
     private static partial void LogNoUrl(ILogger logger);
+
+    [LoggerMessage(EventId = 56, Level = LogLevel.Information, Message = "Announced leave; serving {Milliseconds:0} ms more while callers learn of it")]
+    private static partial void LogLeaving(ILogger logger, double milliseconds);
 
     [LoggerMessage(EventId = 53, Level = LogLevel.Warning, Message = "A discovery heartbeat failed")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);

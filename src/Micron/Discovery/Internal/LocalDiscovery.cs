@@ -12,6 +12,7 @@ namespace Micron.Discovery.Internal;
 internal sealed partial class LocalDiscovery(ServiceRegistry registry, MicronKeyRing keys, TimeProvider time, ILogger<LocalDiscovery> logger) : IDiscoveryProvider
 {
     private readonly HashSet<string> _own = new(StringComparer.Ordinal);
+    private Dictionary<string, Announcement> _read = new(StringComparer.Ordinal);
 
     public string Name => "local";
 
@@ -19,12 +20,9 @@ internal sealed partial class LocalDiscovery(ServiceRegistry registry, MicronKey
 
     public async Task ListenAsync(CancellationToken cancellationToken)
     {
-        if (!System.IO.Directory.Exists(Directory))
-        {
-            return;
-        }
-
-        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.json"))
+        var read = new Dictionary<string, Announcement>(StringComparer.Ordinal);
+        var files = System.IO.Directory.Exists(Directory) ? System.IO.Directory.EnumerateFiles(Directory, "*.json") : [];
+        foreach (var file in files)
         {
             var instance = Path.GetFileNameWithoutExtension(file);
             if (_own.Contains(instance))
@@ -46,6 +44,7 @@ internal sealed partial class LocalDiscovery(ServiceRegistry registry, MicronKey
                 if (silence <= TimeSpan.FromMilliseconds(announcement.Ttl))
                 {
                     registry.Apply(announcement);
+                    read[instance] = announcement;
                 }
                 else if (silence > TimeSpan.FromMinutes(1))
                 {
@@ -56,8 +55,23 @@ internal sealed partial class LocalDiscovery(ServiceRegistry registry, MicronKey
             {
                 // A file being replaced, or one some other program wrote: skip it this heartbeat.
                 LogMalformed(logger, file, ex.Message);
+                if (_read.TryGetValue(Path.GetFileNameWithoutExtension(file), out var previous))
+                {
+                    read[previous.Instance] = previous; // unreadable this time (being replaced): not a leave
+                }
             }
         }
+
+        // A file that is gone was deleted by its instance when it left: tell the registry now, not after the ttl.
+        foreach (var (instance, announcement) in _read)
+        {
+            if (!read.ContainsKey(instance))
+            {
+                registry.Apply(announcement with { Leave = true });
+            }
+        }
+
+        _read = read;
     }
 
     public async Task AnnounceAsync(IReadOnlyList<Announcement> announcements, CancellationToken cancellationToken)
