@@ -1,4 +1,5 @@
 using System.Net;
+using Micron.Testing;
 using Micron.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Shop;
@@ -6,20 +7,21 @@ using Shop.Account;
 
 namespace Micron.Tests.Samples;
 
-/// <summary>The Shop as a monolith: every route of the home service, and its call to the account contract.</summary>
-public class ShopTests : IAsyncLifetime
+/// <summary>
+/// The Shop's service-level tests, written once and run in the three modes: a monolith, hosts that call each other
+/// over loopback, and one process per service.
+/// </summary>
+public abstract class ShopServiceTests(ShopCluster shop)
 {
-    private TestHost _host = null!;
+    private readonly MicronTestCluster _cluster = shop.Cluster;
+    private readonly HttpClient _home = shop.Home;
 
-    public async Task InitializeAsync()
-        => _host = await TestHost.StartAsync(b => b.Services.AddMicron().AddShop());
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private TestMode Mode => _cluster.Mode;
 
     [Fact]
     public async Task Root_IsAnHtmlPage()
     {
-        var response = await _host.Client.GetAsync("/");
+        var response = await _home.GetAsync("/");
 
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
         (await response.Content.ReadAsStringAsync()).ShouldContain("<h1>Micron Shop</h1>");
@@ -28,7 +30,7 @@ public class ShopTests : IAsyncLifetime
     [Fact]
     public async Task Hello_GreetsByName()
     {
-        var response = await _host.Client.GetAsync("/hello/micron");
+        var response = await _home.GetAsync("/hello/micron");
 
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
         (await response.Content.ReadAsStringAsync()).ShouldBe("Hello, micron");
@@ -36,12 +38,12 @@ public class ShopTests : IAsyncLifetime
 
     [Fact]
     public async Task Project_EchoesRouteParameters()
-        => (await _host.Client.GetStringAsync("/project/micron/42")).ShouldBe("project/micron/42");
+        => (await _home.GetStringAsync("/project/micron/42")).ShouldBe("project/micron/42");
 
     [Fact]
     public async Task User_IsJson()
     {
-        var response = await _host.Client.GetAsync("/user/ada");
+        var response = await _home.GetAsync("/user/ada");
 
         response.Content.Headers.ContentType!.ToString().ShouldBe("application/json; charset=utf-8");
         (await response.Content.ReadAsStringAsync()).ShouldBe("""{"name":"ada"}""");
@@ -49,12 +51,12 @@ public class ShopTests : IAsyncLifetime
 
     [Fact]
     public async Task WhoIs_KnownUser_ComesFromTheAccountService()
-        => (await _host.Client.GetStringAsync("/whois/1")).ShouldBe("""{"id":1,"username":"micromono"}""");
+        => (await _home.GetStringAsync("/whois/1")).ShouldBe("""{"id":1,"username":"micromono"}""");
 
     [Fact]
     public async Task WhoIs_UnknownUser_Is404()
     {
-        var response = await _host.Client.GetAsync("/whois/99");
+        var response = await _home.GetAsync("/whois/99");
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await Problem.ReadAsync(response)).Detail.ShouldBe("No user with id 99");
@@ -63,7 +65,7 @@ public class ShopTests : IAsyncLifetime
     [Fact]
     public async Task WhoIs_NotANumber_Is400()
     {
-        var response = await _host.Client.GetAsync("/whois/abc");
+        var response = await _home.GetAsync("/whois/abc");
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await Problem.ReadAsync(response)).Code.ShouldBe("bad_request");
@@ -71,21 +73,61 @@ public class ShopTests : IAsyncLifetime
 
     [Fact]
     public async Task Multiply_IsAPatternCallToTheCalculator()
-        => (await _host.Client.GetStringAsync("/multiply/6/7")).ShouldBe("42");
+        => (await _home.GetStringAsync("/multiply/6/7")).ShouldBe("42");
 
     [Fact]
     public async Task Profile_TouchesThreeServices()
-        => (await _host.Client.GetStringAsync("/profile/1")).ShouldBe("""{"user":{"id":1,"username":"micromono"},"score":9}""");
+        => (await _home.GetStringAsync("/profile/1")).ShouldBe("""{"user":{"id":1,"username":"micromono"},"score":9}""");
 
     [Fact]
-    public async Task AccountContract_UnknownUser_IsNull()
+    public async Task AccountContract_KnownAndUnknownUsers()
     {
-        var account = _host.App.Services.GetRequiredService<IAccount>();
+        var account = _cluster.GetRequiredService<IAccount>();
 
         (await account.GetUserById(1)).ShouldBe(new User(1, "micromono"));
         (await account.GetUserById(2)).ShouldBeNull();
     }
+
+    [Fact]
+    public async Task Act_Multiply_FromTheCaller()
+        => (await _cluster.GetRequiredService<Micron.Patterns.IMicron>().Act<long>("multiply", new { first = 3, second = 5 })).ShouldBe(15);
+
+    [Fact]
+    public void Contract_IsTheInstanceOnlyInLocalMode()
+        => (_cluster.GetRequiredService<IAccount>() is AccountService).ShouldBe(Mode == TestMode.Local);
 }
+
+/// <summary>The Shop started once per test class, in one mode.</summary>
+public abstract class ShopCluster(TestMode mode) : IAsyncLifetime
+{
+    public MicronTestCluster Cluster { get; private set; } = null!;
+
+    public HttpClient Home { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Cluster = await MicronTestCluster.StartAsync(mode, m => m.AddShop(), new MicronTestOptions { Executable = Repository.SampleDll("Shop") });
+        Home = Cluster.CreateClient("home");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Home.Dispose();
+        await Cluster.DisposeAsync();
+    }
+}
+
+public sealed class LocalShop() : ShopCluster(TestMode.Local);
+
+public sealed class RemoteInProcessShop() : ShopCluster(TestMode.RemoteInProcess);
+
+public sealed class MultiProcessShop() : ShopCluster(TestMode.MultiProcess);
+
+public sealed class ShopLocalTests(LocalShop shop) : ShopServiceTests(shop), IClassFixture<LocalShop>;
+
+public sealed class ShopRemoteInProcessTests(RemoteInProcessShop shop) : ShopServiceTests(shop), IClassFixture<RemoteInProcessShop>;
+
+public sealed class ShopMultiProcessTests(MultiProcessShop shop) : ShopServiceTests(shop), IClassFixture<MultiProcessShop>;
 
 /// <summary>The README's command: the Shop as its own process.</summary>
 public class ShopProcessTests
