@@ -45,6 +45,7 @@ public static class MicronServiceCollectionExtensions
 
             // Remote calls and discovery; discovery starts first, so remote services are found before any InitAsync.
             services.TryAddSingleton<ServiceRegistry>();
+            services.TryAddSingleton<InstanceHealth>();
             services.TryAddSingleton<RemoteCaller>();
             services.TryAddSingleton<RpcEndpoint>();
             services.TryAddSingleton<PatternTable>();

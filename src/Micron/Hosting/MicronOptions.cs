@@ -61,6 +61,18 @@ public sealed class MicronOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool WaitForServices { get; set; }
 
+    /// <summary>Gets or sets how a remote call picks an instance: <c>RoundRobin</c> or <c>LeastInFlight</c>.</summary>
+    /// <value>The default value is <c>RoundRobin</c>.</value>
+    public string LoadBalancing { get; set; } = "RoundRobin";
+
+    /// <summary>Gets or sets how many calls an instance must have had in 10 s before its circuit breaker may open.</summary>
+    /// <value>The default value is 10.</value>
+    public int BreakerMinimumCalls { get; set; } = 10;
+
+    /// <summary>Gets or sets how long an instance whose circuit opened (half its calls failing) gets no calls.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets or sets the deadline of a remote call that gives none.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -14,6 +14,7 @@ namespace Micron.Rpc.Internal;
 /// </summary>
 internal sealed class RemoteCaller(
     ServiceRegistry registry,
+    InstanceHealth health,
     MicronHttpClient http,
     IOptions<MicronOptions> options,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
@@ -37,19 +38,29 @@ internal sealed class RemoteCaller(
         List<ServiceInstance> tried = [];
         while (true)
         {
-            var instance = registry.Pick(service, tried)
+            var instance = health.Choose(registry, service, tried)
                 ?? throw new RemoteServiceException(StatusCodes.Status503ServiceUnavailable, RpcHeaders.ServiceUnavailable, $"no instance of service '{service}' is available");
             tried.Add(instance);
+            var entry = health.For(instance);
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.BaseUri, path))
             {
                 Content = new Security.Internal.SignedBody(body) { Headers = { ContentType = Json } },
             };
             var remaining = Math.Max(1, timeout.TotalMilliseconds - (Environment.TickCount64 - started));
             request.Headers.TryAddWithoutValidation(RpcHeaders.Timeout, ((long)remaining).ToString(CultureInfo.InvariantCulture));
+            entry.Enter();
             try
             {
-                using var response = await http.Client.SendAsync(request, deadline.Token).ConfigureAwait(false);
+                using var response = await entry.Pipeline.ExecuteAsync(
+                    static async (state, token) => await state.Client.SendAsync(state.Request, token).ConfigureAwait(false),
+                    (Client: http.Client, Request: request),
+                    deadline.Token).ConfigureAwait(false);
                 return await ReadAsync(response, display, resultType, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                // The breaker opened between the choice and the call: nothing was sent, so another instance may take it.
+                continue;
             }
             catch (HttpRequestException ex) when (!deadline.IsCancellationRequested)
             {
@@ -66,6 +77,10 @@ internal sealed class RemoteCaller(
             catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException($"{display} did not answer within {timeout.TotalSeconds:0.###} s", ex);
+            }
+            finally
+            {
+                entry.Leave();
             }
         }
     }
