@@ -35,6 +35,8 @@ internal static class InternalEndpoints
                 local = i.IsLocal,
                 status = "up",
                 lastSeenMs = (long)(time.GetUtcNow() - i.LastSeen).TotalMilliseconds,
+                contract = i.Announcement.Contract,
+                patterns = i.Announcement.Patterns,
             }),
         });
         group.MapPost("/rpc/{service}/{method}", static (HttpContext context, RpcEndpoint rpc) => rpc.HandleAsync(context));

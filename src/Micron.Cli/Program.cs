@@ -1,0 +1,3 @@
+using Micron.Cli;
+
+return await MicronCli.RunAsync(args, Console.Out, Console.Error);
