@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Micron.Hosting;
 using Micron.Http;
@@ -42,12 +41,18 @@ internal sealed class ActEndpoint(PatternTable table, IOptions<MicronOptions> op
 
         var handler = table.Best(act) ?? throw new PatternNotFoundException(act.Text);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        if (int.TryParse(context.Request.Headers[RpcHeaders.Timeout], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0)
+        deadline.CancelAfter(RpcEndpoint.Deadline(context.Request, options.Value.CallTimeout));
+
+        object? result;
+        try
         {
-            deadline.CancelAfter(ms);
+            result = await handler.InvokeAsync(envelope.Payload, json, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            throw new HttpError(StatusCodes.Status504GatewayTimeout, $"the handler of '{act}' did not finish within its deadline", RpcHeaders.DeadlineExceeded);
         }
 
-        var result = await handler.InvokeAsync(envelope.Payload, json, deadline.Token).ConfigureAwait(false);
         await MicroResponse.WriteAsync(context, result is null ? null : new JsonResult(result, json)).ConfigureAwait(false);
     }
 

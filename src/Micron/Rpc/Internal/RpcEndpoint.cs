@@ -28,7 +28,7 @@ internal sealed class RpcEndpoint(LocalServices services, IOptions<MicronOptions
             ?? throw new HttpError(StatusCodes.Status404NotFound, $"service '{service}' has no method '{name}'", RpcHeaders.MethodNotFound);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var timeout = Deadline(context.Request);
+        var timeout = Deadline(context.Request, options.Value.CallTimeout);
         deadline.CancelAfter(timeout);
 
         var body = await context.Request.ReadBufferAsync(options.Value.MaxMessageSize, context.RequestAborted).ConfigureAwait(false);
@@ -60,12 +60,14 @@ internal sealed class RpcEndpoint(LocalServices services, IOptions<MicronOptions
         await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private TimeSpan Deadline(HttpRequest request)
+    /// <summary>The caller's remaining deadline from <c>Micron-Timeout</c>, at most 10 minutes; <paramref name="fallback"/> without one.</summary>
+    /// <exception cref="HttpError">400 <c>invalid_envelope</c> when the header is not a positive number of milliseconds.</exception>
+    public static TimeSpan Deadline(HttpRequest request, TimeSpan fallback)
     {
         var header = request.Headers[RpcHeaders.Timeout].ToString();
         if (header.Length == 0)
         {
-            return options.Value.CallTimeout;
+            return fallback;
         }
 
         return int.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0
