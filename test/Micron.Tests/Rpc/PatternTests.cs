@@ -60,6 +60,11 @@ public class PatternTests
                 return -o.First * o.Second;
             });
             routes.AddPattern("fail", new Func<int>(() => throw new Micron.Http.HttpError(418, "teapot")));
+            routes.AddPattern("slow", async (CancellationToken ct) =>
+            {
+                await Task.Delay(10_000, ct);
+                return 1;
+            });
         }
     }
 
@@ -95,6 +100,18 @@ public class PatternTests
         var error = await Should.ThrowAsync<Micron.Rpc.RemoteServiceException>(() => micron.Act<int>("fail"));
         error.StatusCode.ShouldBe(418);
         await Should.ThrowAsync<PatternNotFoundException>(() => micron.Act<int>("cmd:divide"));
+    }
+
+    [Fact]
+    public async Task Act_RemoteHandlerPastTheDeadline_IsATimeoutAtTheCaller()
+    {
+        var secret = TestHost.NewSecret();
+        string[] common = ["--secret", secret, "--heartbeat", "200ms", "--Micron:CallTimeout=00:00:00.300"];
+        await using var math = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<MathService>().AddService<AskerService>(), ["--services", "math", .. common]);
+        await using var asker = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<MathService>().AddService<AskerService>(), ["--services", "asker", .. common]);
+        await Eventually.TrueAsync(() => asker.App.Services.GetRequiredService<Micron.Discovery.ServiceRegistry>().InstancesOf("math").Count > 0, "math discovered");
+
+        await Should.ThrowAsync<TimeoutException>(() => asker.App.Services.GetRequiredService<IMicron>().Act<int>("slow"));
     }
 
     [Fact]
