@@ -1,5 +1,6 @@
 using Micron.Hosting;
 using Micron.Http.Internal;
+using Micron.Internal;
 using Microsoft.AspNetCore.Builder;
 
 namespace Micron.Http;
@@ -86,13 +87,10 @@ public static class MicroServer
     // A synchronous handler may still hand back a task (`ctx => Task.FromResult(x)`): send what it completes with.
     private static async Task TaskValueAsync(HttpContext context, Task task)
     {
-        await task.ConfigureAwait(false);
-        var type = task.GetType();
-        if (!type.IsGenericType || type.GetGenericArguments()[0].Name == "VoidTaskResult")
+        var (hasValue, value) = await TaskResult.AwaitAsync(task).ConfigureAwait(false);
+        if (hasValue)
         {
-            return;
+            await MicroResponse.WriteAsync(context, value).ConfigureAwait(false);
         }
-
-        await MicroResponse.WriteAsync(context, type.GetProperty(nameof(Task<object>.Result))!.GetValue(task)).ConfigureAwait(false);
     }
 }

@@ -28,7 +28,7 @@ internal static class MicroResponse
         ArraySegment<byte> segment => WriteBytesAsync(context, segment),
         Stream stream => WriteStreamAsync(context, stream),
         PipeReader reader => WritePipeAsync(context, reader),
-        _ => WriteJsonAsync(context, value),
+        _ => WriteJsonAsync(context, value, value.GetType()),
     };
 
     public static Task WriteTextAsync(HttpContext context, string text)
@@ -78,10 +78,11 @@ internal static class MicroResponse
         await reader.CompleteAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Writes <paramref name="value"/> as JSON of <paramref name="type"/>, whatever its runtime type (a string included).</summary>
     // Serialized in full before anything is sent, so a value that cannot be serialized (a cycle) still gets a clean 500.
-    private static Task WriteJsonAsync(HttpContext context, object value)
+    public static Task WriteJsonAsync(HttpContext context, object? value, Type type)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), JsonOptions(context));
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, type, JsonOptions(context));
         var response = context.Response;
         response.ContentType ??= JsonContentType;
         response.ContentLength = bytes.Length;

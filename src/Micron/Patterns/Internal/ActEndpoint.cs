@@ -53,18 +53,9 @@ internal sealed class ActEndpoint(PatternTable table, IOptions<MicronOptions> op
             throw new HttpError(StatusCodes.Status504GatewayTimeout, $"the handler of '{act}' did not finish within its deadline", RpcHeaders.DeadlineExceeded);
         }
 
-        await MicroResponse.WriteAsync(context, result is null ? null : new JsonResult(result, json)).ConfigureAwait(false);
-    }
-
-    /// <summary>Always JSON, even for a string result, so the caller can read any result the same way.</summary>
-    private sealed class JsonResult(object value, JsonSerializerOptions json) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json);
-            httpContext.Response.ContentType = MicroResponse.JsonContentType;
-            httpContext.Response.ContentLength = bytes.Length;
-            return httpContext.Response.Body.WriteAsync(bytes, httpContext.RequestAborted).AsTask();
-        }
+        // Always JSON, even for a string result, so the caller reads any result the same way; none is 204.
+        await (result is null
+            ? MicroResponse.WriteAsync(context, null)
+            : MicroResponse.WriteJsonAsync(context, result, result.GetType())).ConfigureAwait(false);
     }
 }

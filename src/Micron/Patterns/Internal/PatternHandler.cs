@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
+using Micron.Internal;
 
 namespace Micron.Patterns.Internal;
 
@@ -85,15 +86,6 @@ internal sealed class PatternHandler
             returned = valueTask.AsTask();
         }
 
-        if (returned is not Task task)
-        {
-            return returned;
-        }
-
-        await task.ConfigureAwait(false);
-        var taskType = task.GetType();
-        return taskType.IsGenericType && taskType.GetGenericArguments()[0].Name != "VoidTaskResult"
-            ? taskType.GetProperty(nameof(Task<int>.Result))!.GetValue(task)
-            : null;
+        return returned is Task task ? (await TaskResult.AwaitAsync(task).ConfigureAwait(false)).Value : returned;
     }
 }

@@ -54,10 +54,7 @@ internal sealed class RpcEndpoint(LocalServices services, IOptions<MicronOptions
             return;
         }
 
-        var json = JsonSerializer.SerializeToUtf8Bytes(result, method.ResultType, MicroResponse.JsonOptions(context));
-        context.Response.ContentType = MicroResponse.JsonContentType;
-        context.Response.ContentLength = json.Length;
-        await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+        await MicroResponse.WriteJsonAsync(context, result, method.ResultType).ConfigureAwait(false);
     }
 
     /// <summary>The caller's remaining deadline from <c>Micron-Timeout</c>, at most 10 minutes; <paramref name="fallback"/> without one.</summary>
