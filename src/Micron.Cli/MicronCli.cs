@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Micron.Cli.Run;
 using System.Text.Json;
 using Spectre.Console;
 
 namespace Micron.Cli;
 
 /// <summary>
-/// <c>micron ls</c>, <c>micron call service.Method ARGS</c>, <c>micron act PATTERN PAYLOAD</c> against a running host's
+/// <c>micron run --service-dir DIR</c>, <c>micron ls</c>, <c>micron call service.Method ARGS</c>, <c>micron act PATTERN PAYLOAD</c> against a running host's
 /// internal endpoints, authenticated with the shared secret (see <c>docs/cli.md</c>).
 /// </summary>
 internal static class MicronCli
@@ -45,8 +46,10 @@ internal static class MicronCli
             await output.WriteLineAsync(await client.ActAsync(parse.GetValue(pattern)!, parse.GetValue(payload)!, ct));
         }));
 
-        var root = new RootCommand("Micron: services that run as one monolith or as many microservices") { url, secret, ls, call, act };
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var root = new RootCommand("Micron: services that run as one monolith or as many microservices") { url, secret, ls, call, act, RunCommand.Create(secret, error) };
+
+        // No termination timeout: on SIGTERM a host run by `micron run` leaves, drains and stops by itself.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
     }
 
     private static async Task<int> Run(TextWriter error, Func<Task> action)

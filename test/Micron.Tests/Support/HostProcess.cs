@@ -27,8 +27,11 @@ public sealed partial class HostProcess : IAsyncDisposable
     public int Id => _process.Id;
 
     public static HostProcess Start(string sample, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+        => StartDll(Repository.SampleDll(sample), args, environment);
+
+    /// <summary>Starts <c>dotnet DLL ARGS</c> in the DLL's folder.</summary>
+    public static HostProcess StartDll(string dll, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
-        var dll = Repository.SampleDll(sample);
         File.Exists(dll).ShouldBeTrue($"{dll} should have been built with the tests");
         var info = new ProcessStartInfo("dotnet")
         {

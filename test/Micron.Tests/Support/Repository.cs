@@ -9,7 +9,11 @@ public static class Repository
     public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     public static string SampleDll(string name)
-        => Path.Combine(Root, "samples", name, "bin", Configuration, "net10.0", name + ".dll");
+        => Path.Combine(OutputOf(Path.Combine("samples", name)), name + ".dll");
+
+    /// <summary>The build output folder of a project, for example <c>test/Fixtures/Greeter</c>.</summary>
+    public static string OutputOf(string project)
+        => Path.Combine(Root, project, "bin", Configuration, "net10.0");
 
     private static string FindRoot()
     {
