@@ -30,6 +30,9 @@ public sealed class MicronOptions
     /// </summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>Gets where <c>udp</c> discovery sends and hears announcements.</summary>
+    public UdpDiscoveryOptions Udp { get; } = new();
+
     /// <summary>Gets the seed peers (base URLs) for the <c>peers</c> discovery.</summary>
     public IList<string> Peers { get; } = [];
 
