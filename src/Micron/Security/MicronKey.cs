@@ -19,12 +19,18 @@ public sealed class MicronKey
 
         Bytes = Encoding.UTF8.GetBytes(secret);
         Id = Convert.ToHexStringLower(SHA256.HashData(Bytes).AsSpan(0, 8));
+        _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Bytes));
     }
+
+    private readonly ThreadLocal<IncrementalHash> _hmac;
 
     /// <summary>Gets the key's public id, sent with every signature so the receiver knows which key to check.</summary>
     public string Id { get; }
 
     internal byte[] Bytes { get; }
+
+    /// <summary>Gets this thread's HMAC-SHA256 keyed with the secret: one per thread, reset after each use, so signing creates none.</summary>
+    internal IncrementalHash Hmac => _hmac.Value!;
 
     internal bool Matches(ReadOnlySpan<char> secret)
     {

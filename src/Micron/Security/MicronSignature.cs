@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Micron.Security.Internal;
 
 namespace Micron.Security;
 
@@ -24,17 +26,49 @@ public static class MicronSignature
     public static string Create(MicronKey key, string method, string pathAndQuery, ReadOnlySpan<byte> body, long unixSeconds)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var nonce = Nonce.Next();
         var ts = unixSeconds.ToString(CultureInfo.InvariantCulture);
-        return $"v1 key={key.Id},ts={ts},nonce={nonce},sig={Compute(key, method, pathAndQuery, ts, nonce, body)}";
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        Compute(key, method, pathAndQuery, ts, nonce, body, mac);
+        return $"v1 key={key.Id},ts={ts},nonce={nonce},sig={Convert.ToBase64String(mac)}";
     }
 
-    internal static string Compute(MicronKey key, string method, string pathAndQuery, string ts, string nonce, ReadOnlySpan<byte> body)
+    /// <summary>The MAC of a request, written to <paramref name="mac"/> (32 bytes).</summary>
+    internal static void Compute(MicronKey key, string method, string pathAndQuery, string ts, string nonce, ReadOnlySpan<byte> body, Span<byte> mac)
     {
-        Span<byte> bodyHash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(body, bodyHash);
-        var payload = Encoding.UTF8.GetBytes($"{method}\n{pathAndQuery}\n{ts}\n{nonce}\n{Convert.ToHexStringLower(bodyHash)}");
-        return Convert.ToBase64String(HMACSHA256.HashData(key.Bytes, payload));
+        // method \n path+query \n ts \n nonce \n hex(sha256(body)), assembled in one buffer: one HMAC update, no strings.
+        var length = Encoding.UTF8.GetMaxByteCount(method.Length + pathAndQuery.Length + ts.Length + nonce.Length) + 4 + (2 * SHA256.HashSizeInBytes);
+        byte[]? rented = null;
+        var payload = length <= 1024 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var at = Append(payload, method);
+            at += Append(payload[at..], pathAndQuery);
+            at += Append(payload[at..], ts);
+            at += Append(payload[at..], nonce);
+            Span<byte> bodyHash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(body, bodyHash);
+            Convert.TryToHexStringLower(bodyHash, payload[at..], out var hex);
+            at += hex;
+
+            var hmac = key.Hmac;
+            hmac.AppendData(payload[..at]);
+            hmac.GetHashAndReset(mac);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static int Append(Span<byte> destination, string text)
+    {
+        var written = Encoding.UTF8.GetBytes(text, destination);
+        destination[written] = (byte)'\n';
+        return written + 1;
     }
 
     /// <summary>Reads the parts of a header value; <see langword="false"/> when it is not a well-formed v1 signature.</summary>

@@ -36,8 +36,15 @@ internal sealed class SignatureVerifier(MicronKeyRing keys, TimeProvider time)
             return SecurityErrors.SignatureExpired;
         }
 
-        var expected = MicronSignature.Compute(key, method, pathAndQuery, parts.Ts, parts.Nonce, body);
-        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(parts.Sig)))
+        Span<byte> given = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        if (!Convert.TryFromBase64String(parts.Sig, given, out var length) || length != given.Length)
+        {
+            return SecurityErrors.SignatureInvalid;
+        }
+
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        MicronSignature.Compute(key, method, pathAndQuery, parts.Ts, parts.Nonce, body, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, given))
         {
             return SecurityErrors.SignatureInvalid;
         }
