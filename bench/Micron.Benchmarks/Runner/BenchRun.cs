@@ -204,16 +204,7 @@ internal sealed class BenchRun(bool quick, string output, string root, IReadOnly
             await using var caller = builder.Build();
             await caller.StartAsync();
             var registry = caller.Services.GetRequiredService<ServiceRegistry>();
-            var found = Stopwatch.StartNew();
-            while (registry.InstancesOf("quote").Count == 0)
-            {
-                if (found.Elapsed > TimeSpan.FromSeconds(15))
-                {
-                    throw new InvalidOperationException("the quote service was not discovered");
-                }
-
-                await Task.Delay(50);
-            }
+            await WaitForAsync(() => registry.InstancesOf("quote").Count > 0, "the quote service was not discovered");
 
             var quote = caller.Services.GetRequiredService<IQuote>();
             using var http = new HttpClient { BaseAddress = baselineServer.Url };
@@ -241,6 +232,19 @@ internal sealed class BenchRun(bool quick, string output, string root, IReadOnly
             Add("remote typed call: p50 us at 1 in flight (lower is better; target <= 1.25x)", micron1, baseline1, moleculer1, static r => r.PercentileMicroseconds(50));
             Add("remote typed call: p99 us at 32 in flight (lower is better)", micron32, baseline32, moleculer32, static r => r.PercentileMicroseconds(99));
             Log($"  typed proxy: {Median(micron32, static r => r.RequestsPerSecond):N0} calls/s at 32; {Against}: {Median(baseline32, static r => r.RequestsPerSecond):N0}");
+
+            // A second instance joins; then one of the two is killed under load.
+            await using var second = await ServerProcess.StartAsync(dotnet, [self, "serve", "rpc", "{port}", "--secret", secret], "/_micron/health/alive");
+            await WaitForAsync(() => registry.InstancesOf("quote").Count == 2, "the second quote instance was not discovered");
+            var kill = await KillUnderLoad.RunAsync(second, micron, 32, quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2), quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(4));
+            _rows.Add(Row(
+                "3",
+                "kill -9 one of two instances at 32 in flight: until calls stop going to it (target <= 3 s)",
+                $"typed proxy: {kill.LastCallToKilled.TotalMilliseconds:N0} ms; {kill.FailedInFlight} calls in flight on it failed, {kill.FailedSentAfter} sent after the kill failed; then {kill.CallsPerSecondAfter:N0} calls/s on the survivor",
+                "-",
+                "-",
+                "-"));
+            Log($"  kill under load: last call to the killed instance {kill.LastCallToKilled.TotalMilliseconds:N0} ms after the kill");
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or Hosting.MicronStartupException)
         {
@@ -441,6 +445,20 @@ internal sealed class BenchRun(bool quick, string output, string root, IReadOnly
         }
 
         return text.ToString();
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string failure)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                throw new InvalidOperationException(failure);
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static string Row(string number, string measure, string micron, string baseline, string ratio, string peers)

@@ -77,6 +77,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Kills the server at once (SIGKILL), as a crashed machine would stop answering.</summary>
+    public void Kill() => _process.Kill();
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -17,6 +17,7 @@ public sealed partial class ServiceRegistry
     private readonly Dictionary<string, ServiceInstance> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ServiceInstance[]> _byService = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, StrongBox<int>> _turns = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, DateTimeOffset> _unreachable = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger<ServiceRegistry> _logger;
     private ServiceInstance[] _all = [];
@@ -88,6 +89,18 @@ public sealed partial class ServiceRegistry
 
             var now = _time.GetUtcNow();
 
+            // A dead instance's last announcements still circulate (a file not yet expired, a peer's list) for up to
+            // its ttl; they must not bring it back. An instance that was alive after all announces again after that.
+            if (_unreachable.TryGetValue(announcement.Instance, out var until))
+            {
+                if (now < until)
+                {
+                    return $"instance {announcement.Instance} refused a connection; ignored until {until:O}";
+                }
+
+                _unreachable.Remove(announcement.Instance);
+            }
+
             // An id is owned by the service and address that first claimed it, until that instance goes silent;
             // this host's own instances are never silent, and never taken over from outside.
             if (existing is not null && ((existing.IsLocal && !isLocal) || (!SameOwner(existing, announcement) && !Expired(existing, now))))
@@ -126,7 +139,8 @@ public sealed partial class ServiceRegistry
             if (!instance.IsLocal && _instances.TryGetValue(instance.Id, out var current) && current.Announcement.Url == instance.Announcement.Url)
             {
                 Remove(current);
-                LogUnreachable(_logger, instance.Service, instance.Id);
+                _unreachable[current.Id] = _time.GetUtcNow() + TimeSpan.FromMilliseconds(current.Announcement.Ttl);
+                LogUnreachable(_logger, instance.Service, instance.Id, current.Announcement.Ttl);
             }
         }
     }
@@ -144,6 +158,11 @@ public sealed partial class ServiceRegistry
                 Remove(instance);
                 evicted++;
                 LogEvicted(_logger, instance.Service, instance.Id, (now - instance.LastSeen).TotalSeconds);
+            }
+
+            foreach (var (id, until) in _unreachable.Where(u => u.Value <= now).ToList())
+            {
+                _unreachable.Remove(id);
             }
         }
 
@@ -215,8 +234,8 @@ public sealed partial class ServiceRegistry
     [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Instance {Instance} of {Service} evicted after {Seconds:0.0} s of silence")]
     private static partial void LogEvicted(ILogger logger, string service, string instance, double seconds);
 
-    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Instance {Instance} of {Service} refused a connection; no call goes to it until it announces again")]
-    private static partial void LogUnreachable(ILogger logger, string service, string instance);
+    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Instance {Instance} of {Service} refused a connection; no call goes to it, and its announcements are ignored for {Ttl} ms")]
+    private static partial void LogUnreachable(ILogger logger, string service, string instance, int ttl);
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Announcement of {Instance} rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string? instance, string reason);

@@ -46,6 +46,26 @@ public class ServiceRegistryTests
     }
 
     [Fact]
+    public void Unreachable_IsDropped_AndItsStaleAnnouncementsIgnoredForItsTtl()
+    {
+        var registry = Registry();
+        registry.Apply(Account("a1"));
+        registry.Apply(Account("a2", "http://127.0.0.1:5002"));
+
+        registry.ReportUnreachable(registry.InstancesOf("account").Single(i => i.Id == "a1"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var echo = registry.Apply(Account("a1")); // its last announcement, read again from a file or a peer's list
+
+        echo.ShouldNotBeNull();
+        echo.ShouldContain("refused a connection");
+        registry.InstancesOf("account").Select(i => i.Id).ShouldBe(["a2"]);
+
+        _time.Advance(TimeSpan.FromSeconds(2.5));
+        registry.Apply(Account("a1")).ShouldBeNull(); // alive after all: back once its ttl has passed
+        registry.InstancesOf("account").Count.ShouldBe(2);
+    }
+
+    [Fact]
     public void Leave_RemovesAtOnce()
     {
         var registry = Registry();

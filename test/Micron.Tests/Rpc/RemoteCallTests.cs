@@ -152,7 +152,8 @@ public class RemoteCallTests : IAsyncLifetime
 
         registry.InstancesOf("calc").ShouldNotContain(i => i.Id == dead.Instance);
 
-        registry.Apply(dead);
+        registry.Apply(dead).ShouldNotBeNull(); // its stale announcement does not bring it back
+        registry.Apply(dead with { Instance = dead.Instance + "b" }).ShouldBeNull();
         var failures = 0;
         for (var i = 0; i < 4; i++)
         {
@@ -204,6 +205,28 @@ public class RemoteCallTests : IAsyncLifetime
         await using var client = await IsolatedClientAsync(new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}"), "--Micron:CallTimeout=00:00:00.500");
 
         await Should.ThrowAsync<TimeoutException>(() => client.App.Services.GetRequiredService<ICalc>().Add(1, 2));
+    }
+
+    [Fact]
+    public async Task PeerThatDiesMidCall_Is503InstanceUnreachable_AndIsDropped()
+    {
+        using var dying = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        dying.Start();
+        await using var client = await IsolatedClientAsync(new Uri($"http://127.0.0.1:{((IPEndPoint)dying.LocalEndpoint).Port}"));
+        var call = client.App.Services.GetRequiredService<ICalc>().Add(1, 2);
+
+        // The peer takes the request, then its process dies: the connection is reset with no answer.
+        using (var accepted = await dying.AcceptSocketAsync())
+        {
+            var buffer = new byte[4096];
+            _ = await accepted.ReceiveAsync(buffer);
+            accepted.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        }
+
+        var error = await Should.ThrowAsync<RemoteServiceException>(() => call);
+        error.StatusCode.ShouldBe(503);
+        error.Code.ShouldBe("instance_unreachable");
+        client.App.Services.GetRequiredService<ServiceRegistry>().InstancesOf("calc").ShouldBeEmpty();
     }
 
     /// <summary>A host that runs nothing, discovers nothing, and knows one instance of calc: at <paramref name="url"/>.</summary>
