@@ -38,15 +38,18 @@ internal static class RpcProbe
             ("signed raw", async () => { using var c = new ByteArrayContent(envelope); c.Headers.ContentType = new MediaTypeHeaderValue("application/json"); using var r = await signed.PostAsync(rpc, c); _ = await r.Content.ReadFromJsonAsync<Quote>(); }, micronServer),
             ("bearer raw", async () => { using var c = new ByteArrayContent(envelope); c.Headers.ContentType = new MediaTypeHeaderValue("application/json"); using var r = await plain.PostAsync(rpc, c); _ = await r.Content.ReadFromJsonAsync<Quote>(); }, micronServer),
         };
+        long exceptions = 0;
+        AppDomain.CurrentDomain.FirstChanceException += (_, e) => { if (Interlocked.Increment(ref exceptions) < 4) { Console.WriteLine("first chance: " + e.Exception.GetType().Name + ": " + e.Exception.Message); } };
         foreach (var (name, call, server) in cases)
         {
+            Interlocked.Exchange(ref exceptions, 0);
             await CallLoadGenerator.RunAsync(call, concurrency, TimeSpan.FromSeconds(1));
             var serverCpu = server.CpuTime;
             var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var result = await CallLoadGenerator.RunAsync(call, concurrency, TimeSpan.FromSeconds(seconds));
             var s = (server.CpuTime - serverCpu).TotalMicroseconds / result.Requests;
             var c = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMicroseconds / result.Requests;
-            Console.WriteLine($"{name,-12} {result.RequestsPerSecond,8:N0}/s  p50 {result.PercentileMicroseconds(50),7:N0}us  server {s,6:N1}us/call  client {c,6:N1}us/call  errors {result.Errors}");
+            Console.WriteLine($"{name,-12} {result.RequestsPerSecond,8:N0}/s  p50 {result.PercentileMicroseconds(50),7:N0}us  server {s,6:N1}us/call  client {c,6:N1}us/call  errors {result.Errors}  client exceptions {Interlocked.Read(ref exceptions)}");
         }
 
         return 0;

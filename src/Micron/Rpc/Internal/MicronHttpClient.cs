@@ -7,17 +7,21 @@ namespace Micron.Rpc.Internal;
 internal sealed class MicronHttpClient : IDisposable
 {
     public MicronHttpClient(MicronKeyRing keys, TimeProvider time)
-    {
-        var sockets = new SocketsHttpHandler
+        : this(keys, time, new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectTimeout = TimeSpan.FromSeconds(5),
             AutomaticDecompression = System.Net.DecompressionMethods.None,
             UseCookies = false,
-        };
+        })
+    {
+    }
 
+    /// <summary>A client over another transport (benchmarks measure the client's own cost over an in-memory one).</summary>
+    internal MicronHttpClient(MicronKeyRing keys, TimeProvider time, HttpMessageHandler transport)
+    {
         // Deadlines are per call (Micron-Timeout), so the client itself never times out.
-        Client = new HttpClient(new SigningHandler(keys, time, sockets)) { Timeout = Timeout.InfiniteTimeSpan };
+        Client = new HttpClient(new SigningHandler(keys, time, transport)) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public HttpClient Client { get; }
