@@ -70,7 +70,7 @@ public static class MicroServer
     internal static RequestDelegate ToRequestDelegate(Func<HttpContext, object?> handler) => context =>
     {
         var value = handler(context);
-        return value is Task task ? TaskValueAsync(context, task) : MicroResponse.WriteAsync(context, value);
+        return TaskResult.AsTask(value) is { } task ? TaskValueAsync(context, task) : MicroResponse.WriteAsync(context, value);
     };
 
     /// <summary>A request delegate that sends what <paramref name="handler"/> completes with.</summary>
@@ -84,7 +84,7 @@ public static class MicroServer
         return app;
     }
 
-    // A synchronous handler may still hand back a task (`ctx => Task.FromResult(x)`): send what it completes with.
+    // A synchronous handler may still hand back a task or a value task (`ctx => Task.FromResult(x)`): send what it completes with.
     private static async Task TaskValueAsync(HttpContext context, Task task)
     {
         var (hasValue, value) = await TaskResult.AwaitAsync(task).ConfigureAwait(false);

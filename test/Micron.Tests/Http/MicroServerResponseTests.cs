@@ -119,6 +119,21 @@ public class MicroServerResponseTests
     }
 
     [Fact]
+    public async Task SynchronousHandler_ReturningAValueTask_SendsWhatItCompletesWith()
+    {
+        static async ValueTask<string> LaterAsync()
+        {
+            await Task.Yield();
+            return "value task";
+        }
+
+        var app = MicroServer.Create(TestHost.Loopback, _ => (object?)LaterAsync());
+        await using var host = await Started(app);
+
+        (await (await host.GetAsync("/")).Content.ReadAsStringAsync()).ShouldBe("value task");
+    }
+
+    [Fact]
     public async Task SynchronousHandler_ReturningAValue_SendsIt()
     {
         var app = MicroServer.Create(TestHost.Loopback, ctx => ctx.Request.Path.Value);

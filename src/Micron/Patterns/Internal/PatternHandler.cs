@@ -76,16 +76,5 @@ internal sealed class PatternHandler
     }
 
     private static async Task<object?> Awaited(object? returned)
-    {
-        if (returned is not null && returned.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        {
-            returned = type.GetMethod(nameof(ValueTask<int>.AsTask))!.Invoke(returned, null);
-        }
-        else if (returned is ValueTask valueTask)
-        {
-            returned = valueTask.AsTask();
-        }
-
-        return returned is Task task ? (await TaskResult.AwaitAsync(task).ConfigureAwait(false)).Value : returned;
-    }
+        => TaskResult.AsTask(returned) is { } task ? (await TaskResult.AwaitAsync(task).ConfigureAwait(false)).Value : returned;
 }
