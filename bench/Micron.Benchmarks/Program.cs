@@ -9,7 +9,7 @@ using Micron.Benchmarks.Runner;
 // run [--quick] [--out FILE] [--rows 2,3]  the side-by-side table of bench/run (--rows: only those rows)
 // serve KIND PORT [ARGS]                one server under test (started by `run`): bare, route, micro, rpc, rpc-baseline
 // load URL [-c N] [-d SECONDS] [-r RATE] closed-loop (or, with a rate, open-loop) HTTP load
-// probe-rpc CONCURRENCY SECONDS         where remote-call time goes: calls/s and server and client CPU per call, four ways
+// probe-rpc CONCURRENCY SECONDS [CASE]  where remote-call time goes: calls/s and server and client CPU per call, four ways
 // anything else                         BenchmarkDotNet (--filter '*', --quick)
 switch (args.FirstOrDefault())
 {
@@ -22,7 +22,7 @@ switch (args.FirstOrDefault())
     case "serve":
         return await BenchServers.ServeAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3..]);
     case "probe-rpc":
-        return await RpcProbe.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), double.Parse(args[2], CultureInfo.InvariantCulture));
+        return await RpcProbe.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), double.Parse(args[2], CultureInfo.InvariantCulture), args.Length > 3 ? args[3] : null);
     case "load":
         var target = new Uri(args[1]);
         var connections = int.Parse(Option("-c") ?? "32", CultureInfo.InvariantCulture);

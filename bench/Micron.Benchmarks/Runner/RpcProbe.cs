@@ -11,7 +11,7 @@ namespace Micron.Benchmarks.Runner;
 
 internal static class RpcProbe
 {
-    public static async Task<int> RunAsync(int concurrency, double seconds)
+    public static async Task<int> RunAsync(int concurrency, double seconds, string? only = null)
     {
         var self = typeof(BenchRun).Assembly.Location;
         var dotnet = Environment.ProcessPath!;
@@ -40,7 +40,8 @@ internal static class RpcProbe
         };
         long exceptions = 0;
         AppDomain.CurrentDomain.FirstChanceException += (_, e) => { if (Interlocked.Increment(ref exceptions) < 4) { Console.WriteLine("first chance: " + e.Exception.GetType().Name + ": " + e.Exception.Message); } };
-        foreach (var (name, call, server) in cases)
+        Console.WriteLine($"client pid {Environment.ProcessId}, Micron server pid {micronServer.Id}, baseline server pid {baselineServer.Id}");
+        foreach (var (name, call, server) in cases.Where(c => only is null || c.Name == only))
         {
             Interlocked.Exchange(ref exceptions, 0);
             await CallLoadGenerator.RunAsync(call, concurrency, TimeSpan.FromSeconds(1));

@@ -29,6 +29,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    public int Id => _process.Id;
+
     public TimeSpan CpuTime
     {
         get

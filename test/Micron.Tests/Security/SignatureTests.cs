@@ -30,6 +30,18 @@ public class SignatureTests
         verifier.Verify(header, "POST", "/_micron/rpc/calc/Add", "{}"u8).ShouldBe("nonce_reused");
     }
 
+    [Fact]
+    public void Verify_ReplayOfASignatureFromTheFuture_IsRefusedForAsLongAsItsTimeIsInTheWindow()
+    {
+        var verifier = Verifier();
+        var header = Sign(_key, at: _time.GetUtcNow().ToUnixTimeSeconds() + 29); // a sender whose clock runs ahead
+
+        verifier.Verify(header, "POST", "/_micron/rpc/calc/Add", "{}"u8).ShouldBeNull();
+        _time.Advance(TimeSpan.FromSeconds(58)); // its time is now 29 s in the past: still inside the window
+
+        verifier.Verify(header, "POST", "/_micron/rpc/calc/Add", "{}"u8).ShouldBe("nonce_reused");
+    }
+
     [Theory]
     [InlineData(-31)]
     [InlineData(31)]
@@ -89,7 +101,8 @@ public class SignatureTests
             verifier.Verify(Sign(_key), "POST", "/_micron/rpc/calc/Add", "{}"u8).ShouldBeNull();
         }
 
-        _time.Advance(TimeSpan.FromSeconds(61));
+        // Remembered for two to three windows (60 to 90 s), then dropped.
+        _time.Advance(TimeSpan.FromSeconds(91));
         verifier.Verify(Sign(_key, at: _time.GetUtcNow().ToUnixTimeSeconds()), "POST", "/_micron/rpc/calc/Add", "{}"u8).ShouldBeNull();
 
         verifier.RememberedNonces.ShouldBe(1);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 
@@ -13,8 +12,7 @@ internal sealed class SignatureVerifier(MicronKeyRing keys, TimeProvider time)
     /// <summary>How far a signature's time may be from this host's clock.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
-    private long _lastPrune;
+    private readonly NonceCache _nonces = new(time);
 
     /// <summary>Verifies a signature; returns <see langword="null"/> when valid, else the error code.</summary>
     public string? Verify(string header, string method, string pathAndQuery, ReadOnlySpan<byte> body)
@@ -49,33 +47,13 @@ internal sealed class SignatureVerifier(MicronKeyRing keys, TimeProvider time)
             return SecurityErrors.SignatureInvalid;
         }
 
-        // Only a signature that verified may take a place in the cache; it is remembered while its time is in the window.
-        if (!_nonces.TryAdd(parts.Nonce, ts + (long)Window.TotalSeconds))
+        // Only a signature that verified may take a place in the cache.
+        if (!_nonces.TryAdd(parts.Nonce))
         {
             return SecurityErrors.NonceReused;
         }
 
-        PruneOncePerSecond(now);
         return null;
-    }
-
-    // Expired nonces are dropped at most once a second, by one caller: pruning on every call would make each
-    // verification walk the whole cache (hundreds of thousands of entries at full load).
-    private void PruneOncePerSecond(long now)
-    {
-        var last = Interlocked.Read(ref _lastPrune);
-        if (now <= last || Interlocked.CompareExchange(ref _lastPrune, now, last) != last)
-        {
-            return;
-        }
-
-        foreach (var (nonce, expires) in _nonces)
-        {
-            if (expires < now)
-            {
-                _nonces.TryRemove(nonce, out _);
-            }
-        }
     }
 
     /// <summary>Gets how many nonces are remembered (for tests).</summary>
