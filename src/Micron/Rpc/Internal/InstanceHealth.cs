@@ -73,7 +73,22 @@ internal sealed class InstanceHealth(TimeProvider time, IOptions<MicronOptions> 
                 .Build();
         }
 
+        private (Uri Base, ConcurrentDictionary<string, Uri> Paths) _targets = (new Uri("http://0.0.0.0"), new(StringComparer.Ordinal));
+
         public int InFlight => Volatile.Read(ref _inFlight);
+
+        /// <summary>The absolute URI of a path on the instance, parsed once per path rather than per call.</summary>
+        public Uri Target(Uri baseUri, string path)
+        {
+            var targets = _targets;
+            if (!targets.Base.Equals(baseUri))
+            {
+                // An id announced again at another address (after it went silent) starts afresh.
+                _targets = targets = (baseUri, new ConcurrentDictionary<string, Uri>(StringComparer.Ordinal));
+            }
+
+            return targets.Paths.GetOrAdd(path, static (p, b) => new Uri(b, p), targets.Base);
+        }
 
         public CircuitBreakerStateProvider State { get; } = new();
 

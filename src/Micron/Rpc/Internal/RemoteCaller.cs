@@ -32,7 +32,9 @@ internal sealed class RemoteCaller(
         string service, string path, byte[] body, Type? resultType, bool idempotent, string display, CancellationToken cancellationToken)
     {
         var timeout = options.Value.CallTimeout;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : new CancellationTokenSource();
         deadline.CancelAfter(timeout);
         var started = Environment.TickCount64;
         List<ServiceInstance> tried = [];
@@ -42,7 +44,7 @@ internal sealed class RemoteCaller(
                 ?? throw new RemoteServiceException(StatusCodes.Status503ServiceUnavailable, RpcHeaders.ServiceUnavailable, $"no instance of service '{service}' is available");
             tried.Add(instance);
             var entry = health.For(instance);
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.BaseUri, path))
+            using var request = new HttpRequestMessage(HttpMethod.Post, entry.Target(instance.BaseUri, path))
             {
                 Content = new Security.Internal.SignedBody(body) { Headers = { ContentType = Json } },
             };
@@ -52,7 +54,7 @@ internal sealed class RemoteCaller(
             try
             {
                 using var response = await entry.Pipeline.ExecuteAsync(
-                    static async (state, token) => await state.Client.SendAsync(state.Request, token).ConfigureAwait(false),
+                    static (state, token) => new ValueTask<HttpResponseMessage>(state.Client.SendAsync(state.Request, token)),
                     (Client: http.Client, Request: request),
                     deadline.Token).ConfigureAwait(false);
                 return await ReadAsync(response, display, resultType, deadline.Token).ConfigureAwait(false);
