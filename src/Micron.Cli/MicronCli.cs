@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Micron.Cli.New;
 using Micron.Cli.Run;
 using System.Text.Json;
 using Spectre.Console;
@@ -46,7 +47,20 @@ internal static class MicronCli
             await output.WriteLineAsync(await client.ActAsync(parse.GetValue(pattern)!, parse.GetValue(payload)!, ct));
         }));
 
-        var root = new RootCommand("Micron: services that run as one monolith or as many microservices") { url, secret, ls, call, act, RunCommand.Create(secret, error) };
+        var name = new Argument<string>("NAME") { Description = "The service's name in PascalCase, for example Orders" };
+        var directory = new Option<string>("--output", "-o") { Description = "Where to write the files", DefaultValueFactory = _ => "." };
+        var ns = new Option<string?>("--namespace") { Description = "The namespace (default: from the nearest project file)" };
+        var newService = new Command("service", "Write a service class and its contract") { name, directory, ns };
+        newService.SetAction(async (parse, ct) => await Run(error, async () =>
+        {
+            foreach (var file in ServiceTemplate.Write(parse.GetValue(name)!, parse.GetValue(directory)!, parse.GetValue(ns)))
+            {
+                await output.WriteLineAsync("created " + file);
+            }
+        }));
+        var @new = new Command("new", "Create Micron code from a template") { newService };
+
+        var root = new RootCommand("Micron: services that run as one monolith or as many microservices") { url, secret, ls, call, act, RunCommand.Create(secret, error), @new };
 
         // No termination timeout: on SIGTERM a host run by `micron run` leaves, drains and stops by itself.
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
