@@ -29,6 +29,9 @@ internal static class RpcProbe
         using var plain = new HttpClient();
         plain.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         var signed = caller.Services.GetRequiredService<MicronHttpClient>().Client;
+        var remote = caller.Services.GetRequiredService<RemoteCaller>();
+        var key = new Micron.Security.MicronKey(secret);
+        using var unsigned = new HttpClient();
         var rpc = new Uri(micronServer.Url, "/_micron/rpc/quote/GetQuote");
         var envelope = """{"args":{"productId":42}}"""u8.ToArray();
         var cases = new (string Name, Func<Task> Call, ServerProcess Server)[]
@@ -36,6 +39,16 @@ internal static class RpcProbe
             ("baseline", async () => { using var r = await http.PostAsJsonAsync("/quote", new QuoteRequest(42)); _ = await r.Content.ReadFromJsonAsync<Quote>(); }, baselineServer),
             ("proxy", () => quote.GetQuote(42), micronServer),
             ("signed raw", async () => { using var c = new ByteArrayContent(envelope); c.Headers.ContentType = new MediaTypeHeaderValue("application/json"); using var r = await signed.PostAsync(rpc, c); _ = await r.Content.ReadFromJsonAsync<Quote>(); }, micronServer),
+            ("signed+cts", async () => { using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30)); using var c = new ByteArrayContent(envelope); c.Headers.ContentType = new MediaTypeHeaderValue("application/json"); using var r = await signed.PostAsync(rpc, c, cts.Token); _ = await r.Content.ReadFromJsonAsync<Quote>(); }, micronServer),
+            ("caller", () => remote.PostAsync("quote", "/_micron/rpc/quote/GetQuote", envelope, typeof(Quote), false, "quote.GetQuote", default), micronServer),
+            ("hand-signed", async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, rpc) { Content = new ByteArrayContent(envelope) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.TryAddWithoutValidation("Micron-Signature", Micron.Security.MicronSignature.Create(key, "POST", rpc.PathAndQuery, envelope, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+                using var r = await unsigned.SendAsync(request);
+                _ = await r.Content.ReadFromJsonAsync<Quote>();
+            }, micronServer),
             ("bearer raw", async () => { using var c = new ByteArrayContent(envelope); c.Headers.ContentType = new MediaTypeHeaderValue("application/json"); using var r = await plain.PostAsync(rpc, c); _ = await r.Content.ReadFromJsonAsync<Quote>(); }, micronServer),
         };
         long exceptions = 0;
