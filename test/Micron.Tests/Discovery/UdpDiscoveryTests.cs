@@ -61,6 +61,16 @@ public class UdpDiscoveryTests
         host.Logs.Entries.ShouldContain(e => e.Message.Contains("nonce_reused", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task HostOnEveryInterface_AnnouncesTheUdpInterfaceAddress()
+    {
+        await using var calc = await StartAsync("calc", _secret, "--listen", "tcp://0.0.0.0:0");
+
+        var url = Registry(calc).InstancesOf("calc").Single().Announcement.Url;
+
+        url.ShouldStartWith("http://127.0.0.1:");
+    }
+
     [Theory]
     [InlineData("--discovery-udp-address", "10.0.0.1", "is not an IPv4 multicast address")]
     [InlineData("--discovery-udp-port", "70000", "is not a port")]

@@ -12,7 +12,8 @@ public sealed class TestHost : IAsyncDisposable
     {
         App = app;
         Logs = logs;
-        BaseAddress = new Uri(app.Urls.Single(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)));
+        // A host bound to every interface is reached on loopback (tests talk to loopback only).
+        BaseAddress = new Uri(app.Urls.Single(u => u.StartsWith("http://", StringComparison.Ordinal)).Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal));
         Client = new HttpClient { BaseAddress = BaseAddress };
     }
 

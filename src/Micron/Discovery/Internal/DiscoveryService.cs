@@ -193,12 +193,18 @@ internal sealed partial class DiscoveryService(
         return null;
     }
 
-    // Local discovery stays on this machine, so loopback; otherwise the machine's first LAN address, as express-micro does.
+    // Local discovery stays on this machine, so loopback; udp discovery on a chosen interface, that interface's address;
+    // otherwise the machine's first LAN address, as express-micro does.
     private string AnyInterfaceHost()
     {
         if (provider is LocalDiscovery)
         {
             return "127.0.0.1";
+        }
+
+        if (provider is UdpDiscovery { Interface: { } chosen })
+        {
+            return chosen.ToString(); // the interface the group is joined on is the one its members reach
         }
 
         var address = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()

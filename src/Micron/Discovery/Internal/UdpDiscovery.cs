@@ -48,10 +48,14 @@ internal sealed partial class UdpDiscovery : IDiscoveryProvider, IDisposable
         _logger = logger;
         var udp = options.Value.Udp;
         _group = ParseGroup(udp);
-        _socket = OpenSocket(_group, ParseInterface(udp), udp.TimeToLive);
+        Interface = ParseInterface(udp);
+        _socket = OpenSocket(_group, Interface, udp.TimeToLive);
     }
 
     public string Name => "udp";
+
+    /// <summary>Gets the interface the group is joined on, when one was chosen.</summary>
+    public IPAddress? Interface { get; }
 
     /// <summary>Gets how many datagrams were refused (bad signature, other secret, malformed), for tests and logs.</summary>
     public int Refused => _refused;
