@@ -84,13 +84,45 @@ internal sealed partial class LocalDiscovery(ServiceRegistry registry, MicronKey
             {
                 _own.Remove(announcement.Instance);
                 File.Delete(path);
+                RemoveFolderIfEmpty();
                 continue;
             }
 
             _own.Add(announcement.Instance);
-            var temporary = path + ".tmp";
-            await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(announcement), cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: true);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(announcement);
+            try
+            {
+                await WriteAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // The last other host of this secret removed the folder as it left: make it again.
+                System.IO.Directory.CreateDirectory(Directory);
+                await WriteAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task WriteAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var temporary = path + ".tmp";
+        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    // The last host of a secret to leave takes the folder with it (a host that just created it recreates it).
+    private void RemoveFolderIfEmpty()
+    {
+        try
+        {
+            if (!System.IO.Directory.EnumerateFileSystemEntries(Directory).Any())
+            {
+                System.IO.Directory.Delete(Directory);
+            }
+        }
+        catch (IOException)
+        {
+            // Another host wrote its file in between: the folder is in use.
         }
     }
 
