@@ -91,6 +91,10 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
             _ = app.Services.GetRequiredService<IpAllowList>();
             _ = app.Services.GetRequiredService<IDiscoveryProvider>();
             MapServices(app);
+            foreach (var feature in app.Services.GetServices<IMicronApplicationFeature>())
+            {
+                feature.Configure(app);
+            }
         }
         catch (MicronStartupException ex)
         {
