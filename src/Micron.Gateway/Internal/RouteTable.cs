@@ -11,6 +11,8 @@ namespace Micron.Gateway.Internal;
 /// </summary>
 internal sealed partial class RouteTable(ServiceRegistry registry, LocalServices locals) : IRouteConflictSource
 {
+    // The last announcement of every remote service ever seen: its routes stay, answering 503 while it has no instance.
+    private readonly Dictionary<string, Announcement> _known = new(StringComparer.OrdinalIgnoreCase);
     private volatile Snapshot _current = new([], []);
 
     public IReadOnlyList<RouteConflict> Conflicts => _current.Conflicts;
@@ -18,10 +20,27 @@ internal sealed partial class RouteTable(ServiceRegistry registry, LocalServices
     /// <summary>Gets the remote routes this host forwards, as of the last <see cref="Rebuild"/>.</summary>
     public IReadOnlyList<GatewayRoute> Remote => _current.Remote;
 
-    /// <summary>Recomputes the table from the registry; returns the new snapshot.</summary>
+    /// <summary>Recomputes the table from the registry; returns the new snapshot. Callers serialize calls.</summary>
     public Snapshot Rebuild()
     {
-        var instances = registry.All.ToList();
+        var live = registry.All;
+        var instances = new List<(string Service, Announcement Announcement)>(live.Count + _known.Count);
+        foreach (var instance in live)
+        {
+            instances.Add((instance.Service, instance.Announcement));
+            if (!instance.IsLocal)
+            {
+                _known[instance.Service] = instance.Announcement;
+            }
+        }
+
+        foreach (var (service, announcement) in _known)
+        {
+            if (registry.InstancesOf(service).Count == 0)
+            {
+                instances.Add((service, announcement));
+            }
+        }
 
         // Local services claim first; then remote ones by name, so the same registry always gives the same table.
         instances.Sort((a, b) =>

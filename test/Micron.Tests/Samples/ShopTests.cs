@@ -104,15 +104,20 @@ public abstract class ShopCluster(TestMode mode) : IAsyncLifetime
 
     public HttpClient Home { get; private set; } = null!;
 
+    /// <summary>Gets a client of the front door: the monolith, or a host running no service that forwards every route.</summary>
+    public HttpClient Gateway { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Cluster = await MicronTestCluster.StartAsync(mode, m => m.AddShop(), new MicronTestOptions { Executable = Repository.SampleDll("Shop") });
         Home = Cluster.CreateClient("home");
+        Gateway = Cluster.CreateGatewayClient();
     }
 
     public async Task DisposeAsync()
     {
         Home.Dispose();
+        Gateway.Dispose();
         await Cluster.DisposeAsync();
     }
 }
