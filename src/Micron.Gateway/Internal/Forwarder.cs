@@ -76,10 +76,12 @@ internal sealed partial class Forwarder : IDisposable
         var aborted = context.RequestAborted;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         ServiceInstance? tried = null;
+        HttpRequestException? refused = null;
         while (true)
         {
-            var instance = Pick(service, tried)
-                ?? throw new HttpError(StatusCodes.Status503ServiceUnavailable, $"no instance of service '{service}' is available", ErrorCodes.ServiceUnavailable);
+            var instance = Pick(service, tried) ?? throw (refused is null
+                ? new HttpError(StatusCodes.Status503ServiceUnavailable, $"no instance of service '{service}' is available", ErrorCodes.ServiceUnavailable)
+                : new HttpError(StatusCodes.Status502BadGateway, $"instance {tried!.Id} of service '{service}' failed and no other is available: {refused.Message}", ErrorCodes.UpstreamFailed, refused));
             var entry = _health.For(instance);
             var body = canHaveBody ? new RequestBodyContent(request.Body, request.ContentLength) : null;
             using var upstream = new HttpRequestMessage(HttpMethod.Parse(request.Method), Target(instance, context))
@@ -122,6 +124,7 @@ internal sealed partial class Forwarder : IDisposable
                     {
                         LogRetry(_logger, request.Method, request.Path, instance.Id, ex.Message);
                         tried = instance;
+                        refused = ex;
                         continue;
                     }
                 }
