@@ -21,7 +21,7 @@ namespace Micron.Benchmarks.Runner;
 /// <c>bench/run</c>: measures Micron against its baselines and peers in one run and writes one table of ratios.
 /// Servers run pinned to CPU 0, the load generator to CPU 1; every figure is the median of three runs.
 /// </summary>
-internal sealed class BenchRun(bool quick, string output, string root, IReadOnlySet<int>? rows = null)
+internal sealed partial class BenchRun(bool quick, string output, string root, IReadOnlySet<int>? rows = null)
 {
     private const int Runs = 3;
     private readonly TimeSpan _measure = quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(5);
@@ -50,7 +50,11 @@ internal sealed class BenchRun(bool quick, string output, string root, IReadOnly
             await RemoteCallRowsAsync();
         }
 
-        NotBuilt(4, "gateway: req/s at 32 connections, added p50", "vs calling the backend directly, and vs nginx proxy_pass", 4);
+        if (Wanted(4))
+        {
+            await GatewayRowsAsync();
+        }
+
         if (Wanted(5))
         {
             await ShopRowsAsync();

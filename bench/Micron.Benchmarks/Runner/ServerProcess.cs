@@ -42,9 +42,10 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts a server; it is ready when <paramref name="readyPath"/> answers 2xx, or, without one, when it prints <paramref name="readyLine"/>.</summary>
     public static async Task<ServerProcess> StartAsync(
-        string fileName, IEnumerable<string> args, string? readyPath, string? workingDirectory = null, string? readyLine = null)
+        string fileName, IEnumerable<string> args, string? readyPath, string? workingDirectory = null, string? readyLine = null, Action<int>? prepare = null)
     {
         var port = FreePort();
+        prepare?.Invoke(port); // a server configured by file (nginx) writes its port there
         var expanded = args.Select(a => a.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)).ToList();
         var pin = OperatingSystem.IsLinux() && Environment.ProcessorCount > 1 && File.Exists("/usr/bin/taskset");
         var info = new ProcessStartInfo(pin ? "/usr/bin/taskset" : fileName)
