@@ -50,6 +50,8 @@ public static class GatewayMicronBuilderExtensions
         services.AddSingleton<IRouteConflictSource>(static sp => sp.GetRequiredService<RouteTable>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMicronApplicationFeature, GatewayFeature>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, ConfigureGatewayLimits>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<
+            IConfigureOptions<AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>, ConfigureGatewayLimits>());
         return micron;
     }
 

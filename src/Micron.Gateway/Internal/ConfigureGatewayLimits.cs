@@ -4,8 +4,12 @@ using Microsoft.Extensions.Options;
 namespace Micron.Gateway.Internal;
 
 /// <summary>Applies the gateway's client limits to Kestrel: 431 for large heads, 413 for large bodies, slow clients cut.</summary>
-internal sealed class ConfigureGatewayLimits(IOptions<GatewayOptions> options) : IConfigureOptions<KestrelServerOptions>
+internal sealed class ConfigureGatewayLimits(IOptions<GatewayOptions> options)
+    : IConfigureOptions<KestrelServerOptions>, IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>
 {
+    public void Configure(Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions transport)
+        => transport.UnsafePreferInlineScheduling |= options.Value.PreferInlineScheduling;
+
     public void Configure(KestrelServerOptions kestrel)
     {
         var gateway = options.Value;
