@@ -27,10 +27,14 @@ internal static class ForwardedHeaders
         var source = context.Request;
         var content = request.Content;
         var hasTrace = false;
+
+        // Headers the client named in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
+        var connection = source.Headers.Connection;
+        var named = connection.Count == 0 ? null : ConnectionOptions(connection);
         foreach (var header in source.Headers)
         {
             var name = header.Key;
-            if (NotForwarded.Contains(name))
+            if (NotForwarded.Contains(name) || (named is not null && named.Contains(name, StringComparer.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -76,6 +80,29 @@ internal static class ForwardedHeaders
     {
         Copy(response.Headers.NonValidated, target);
         Copy(response.Content.Headers.NonValidated, target);
+    }
+
+    // "keep-alive" and "close" are the usual values and name no header worth a list.
+    private static List<string>? ConnectionOptions(StringValues connection)
+    {
+        List<string>? named = null;
+        foreach (var value in connection)
+        {
+            if (value is null || value.Equals("keep-alive", StringComparison.OrdinalIgnoreCase) || value.Equals("close", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            foreach (var token in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!token.Equals("keep-alive", StringComparison.OrdinalIgnoreCase) && !token.Equals("close", StringComparison.OrdinalIgnoreCase))
+                {
+                    (named ??= []).Add(token);
+                }
+            }
+        }
+
+        return named;
     }
 
     /// <summary>Whether the request already went through this gateway (a loop), or through too many.</summary>

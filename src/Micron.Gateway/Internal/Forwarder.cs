@@ -198,7 +198,8 @@ internal sealed partial class Forwarder : IDisposable
         }
     }
 
-    private ServiceInstance? Pick(string service, ServiceInstance? exclude)
+    /// <summary>Picks an instance of a remote service by the host's policy, skipping broken ones and <paramref name="exclude"/>.</summary>
+    internal ServiceInstance? Pick(string service, ServiceInstance? exclude)
     {
         var instances = _registry.InstancesOf(service);
         var count = instances.Count;

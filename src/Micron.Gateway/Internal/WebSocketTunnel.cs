@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using Micron.Discovery;
 using Micron.Http;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +9,7 @@ namespace Micron.Gateway.Internal;
 /// Tunnels a client's WebSocket to the instance that owns the upgrade path: the upstream socket is opened first
 /// (so a refusal is still an HTTP error), then messages are pumped both ways until either side closes.
 /// </summary>
-internal sealed partial class WebSocketTunnel(ServiceRegistry registry, Forwarder forwarder, ILogger<WebSocketTunnel> logger)
+internal sealed partial class WebSocketTunnel(Forwarder forwarder, ILogger<WebSocketTunnel> logger)
 {
     private static readonly string[] Passed = ["Cookie", "Authorization", "Origin", "User-Agent", "traceparent"];
 
@@ -21,7 +20,7 @@ internal sealed partial class WebSocketTunnel(ServiceRegistry registry, Forwarde
             throw new HttpError(StatusCodes.Status508LoopDetected, $"the request came back to gateway {forwarder.HostId}", ErrorCodes.LoopDetected);
         }
 
-        var instance = registry.InstancesOf(service).FirstOrDefault(static i => !i.IsLocal)
+        var instance = forwarder.Pick(service, exclude: null)
             ?? throw new HttpError(StatusCodes.Status503ServiceUnavailable, $"no instance of service '{service}' is available", ErrorCodes.ServiceUnavailable);
         var request = context.Request;
         var target = new UriBuilder(instance.BaseUri)

@@ -18,7 +18,10 @@ public sealed partial class ForwardingTests(GatewayFixture fixture) : IClassFixt
     [Fact]
     public async Task Forward_SetsForwardedHeadersAndTraceparent_AndDropsHopByHop()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/headers") { Headers = { { "Keep-Alive", "timeout=5" }, { "X-Custom", "kept" } } };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/headers")
+        {
+            Headers = { { "Keep-Alive", "timeout=5" }, { "X-Custom", "kept" }, { "Connection", "X-Hop-Only" }, { "X-Hop-Only", "dropped" } },
+        };
         var headers = GatewayFixture.Json(await (await _client.SendAsync(request)).Content.ReadAsStringAsync());
 
         headers["x-forwarded-for"].ShouldBe("127.0.0.1");
@@ -27,6 +30,7 @@ public sealed partial class ForwardingTests(GatewayFixture fixture) : IClassFixt
         headers["x-custom"].ShouldBe("kept");
         headers.ShouldContainKey("micron-hop");
         headers.ShouldNotContainKey("keep-alive");
+        headers.ShouldNotContainKey("x-hop-only");
         Traceparent().IsMatch(headers["traceparent"]).ShouldBeTrue(headers["traceparent"]);
     }
 
