@@ -23,15 +23,20 @@ public static class EventSourcingBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<EventStoreOptions>().BindConfiguration(EventStoreOptions.SectionName);
         if (configure is not null)
         {
             services.Configure(configure);
         }
 
+        if (services.Any(static d => d.ServiceType == typeof(EventSourcingContext)))
+        {
+            return builder;
+        }
+
+        services.AddOptions<EventStoreOptions>().BindConfiguration(EventStoreOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<EventStoreProvider>(new EventStoreProvider("sqlite", CreateSqlite)));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<EventStoreProvider>(new EventStoreProvider("inmemory", CreateInMemory)));
+        services.AddSingleton(new EventStoreProvider("sqlite", CreateSqlite));
+        services.AddSingleton(new EventStoreProvider("inmemory", CreateInMemory));
         services.TryAddSingleton<IEventStore>(sp =>
         {
             var name = sp.GetRequiredService<IOptions<EventStoreOptions>>().Value.Provider;
