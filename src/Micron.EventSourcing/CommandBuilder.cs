@@ -123,18 +123,26 @@ public sealed class CommandBuilder<TModel, TCommand, TResult> : ICommandDefiniti
             throw new InvalidOperationException($"command '{Name}' needs Stream, Emit and Respond");
         }
 
-        if (_prevalidate?.Invoke(command) is { } broken)
-        {
-            throw new RuleBrokenException(broken);
-        }
-
         var host = _service.Host;
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 0; ; )
         {
+            var stream = _stream(host.State.Model, command);
+            using var turn = await host.Locks.AcquireAsync(stream, cancellationToken).ConfigureAwait(false);
             var state = host.State;
+            if (_stream(state.Model, command) != stream)
+            {
+                // The model moved while this command waited its turn, and the command now targets another stream.
+                continue;
+            }
+
             if (_authorize?.Invoke(state.Model, command) is { } denied)
             {
                 throw new EventSourcingException(StatusCodes.Status403Forbidden, EventSourcingErrorCodes.Forbidden, denied);
+            }
+
+            if (_prevalidate?.Invoke(command) is { } broken)
+            {
+                throw new RuleBrokenException(broken);
             }
 
             if (_validate is not null && await _validate(state.Model, command, cancellationToken).ConfigureAwait(false) is { } rule)
@@ -142,7 +150,6 @@ public sealed class CommandBuilder<TModel, TCommand, TResult> : ICommandDefiniti
                 throw new RuleBrokenException(rule);
             }
 
-            var stream = _stream(state.Model, command);
             var events = _emit(state.Model, command).ToList();
             if (events.Count == 0)
             {
@@ -154,9 +161,9 @@ public sealed class CommandBuilder<TModel, TCommand, TResult> : ICommandDefiniti
                 var append = await host.AppendAsync(stream, state.Position, events, cancellationToken).ConfigureAwait(false);
                 return _respond(host.State.Model, command, new CommandOutcome(events, stream, append));
             }
-            catch (ConcurrencyException) when (attempt < _service.Context.Options.CommandRetries)
+            catch (ConcurrencyException) when (attempt++ < _service.Context.Options.CommandRetries)
             {
-                // Someone else appended to the stream: decide again against the model with their events applied.
+                // Another process appended to the stream: decide again against the model with its events applied.
                 await host.CatchUpAsync(long.MaxValue, cancellationToken).ConfigureAwait(false);
             }
         }

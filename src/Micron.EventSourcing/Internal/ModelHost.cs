@@ -22,6 +22,8 @@ internal sealed partial class ModelHost<TModel>(
 
     public ModelState<TModel> State => Volatile.Read(ref _state);
 
+    public StreamLocks Locks { get; } = new();
+
     public string SnapshotName { get; } = $"{name}:{typeof(TModel).FullName}";
 
     public IReadOnlyList<ReducerFailure> Failures
