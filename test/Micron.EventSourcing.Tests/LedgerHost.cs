@@ -24,12 +24,16 @@ public sealed class LedgerHost : IAsyncDisposable
 
     public static string NewDataDir() => Directory.CreateTempSubdirectory("micron-es-").FullName;
 
-    public static async Task<LedgerHost> StartAsync(string? dataDir = null, params string[] args)
+    public static Task<LedgerHost> StartAsync(string? dataDir = null, params string[] args)
+        => StartAsync(dataDir, _ => { }, args);
+
+    public static async Task<LedgerHost> StartAsync(string? dataDir, Action<IMicronBuilder> more, params string[] args)
     {
         dataDir ??= NewDataDir();
+        string[] discovery = args.Contains("--discovery") ? [] : ["--discovery", "none"];
         var host = await TestHost.StartAsync(
-            b => b.Services.AddMicron().AddService<LedgerService>().AddSqliteEventStore(),
-            ["--data-dir", dataDir, "--discovery", "none", .. args]);
+            b => more(b.Services.AddMicron().AddService<LedgerService>().AddSqliteEventStore()),
+            ["--data-dir", dataDir, .. discovery, .. args]);
         return new LedgerHost(host, dataDir);
     }
 
