@@ -70,6 +70,16 @@ public sealed partial class MicronTestCluster : IAsyncDisposable
     /// <returns>A client whose base address is that host.</returns>
     public HttpClient CreateClient(string service) => new() { BaseAddress = _urls[service] };
 
+    /// <summary>
+    /// Creates a client for the front door: the one host in <see cref="TestMode.Local"/>, else the caller host, which
+    /// runs no service and, when the application adds the gateway, forwards every route to the services' hosts.
+    /// </summary>
+    /// <returns>A client whose base address is that host.</returns>
+    public HttpClient CreateGatewayClient() => new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = GatewayUrl };
+
+    /// <summary>Gets the front door's base address (see <see cref="CreateGatewayClient"/>).</summary>
+    public Uri GatewayUrl => new(_caller.Urls[0]);
+
     /// <summary>Resolves a contract (or any service) from the caller.</summary>
     /// <typeparam name="T">The type to resolve.</typeparam>
     /// <returns>The local instance or a remote proxy, depending on <see cref="Mode"/>.</returns>
@@ -129,6 +139,22 @@ public sealed partial class MicronTestCluster : IAsyncDisposable
             }
 
             await Task.Delay(25).ConfigureAwait(false);
+        }
+
+        // A gateway learns the routes of the services it found a moment later (its route table follows the registry).
+        if (_caller.Services.GetServices<IMicronApplicationFeature>().Any())
+        {
+            var endpoints = _caller.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>();
+            var routed = ServiceNames.Where(n => registry.InstancesOf(n).Any(static i => i.Announcement.Routes.Count > 0)).ToList();
+            while (routed.Any(n => !endpoints.Endpoints.Any(e => e.Metadata.GetMetadata<Services.ServiceEndpointMetadata>()?.Service == n)))
+            {
+                if (clock.Elapsed > options.StartTimeout)
+                {
+                    throw new InvalidOperationException($"the gateway did not learn the routes of {string.Join(", ", routed)} within {options.StartTimeout.TotalSeconds:0} s");
+                }
+
+                await Task.Delay(25).ConfigureAwait(false);
+            }
         }
     }
 

@@ -9,7 +9,12 @@ public sealed class HomeService(IAccount account, IMicron micron) : MicronServic
     /// <inheritdoc />
     protected override void Map(IServiceRoutes routes)
     {
-        routes.MapGet("/", () => Results.Content(Pages.Home, "text/html; charset=utf-8"));
+        routes.MapGet("/", () => Results.Content(Pages.Home, "text/html; charset=utf-8")).WithLayout();
+        routes.MapGet("/public", () => new { title = "Public", message = "Anyone may read this page." }).WithLayout();
+        routes.MapGet("/home/private", (HttpContext context) => Results.Content(Pages.Private(context.GetMicronUser<User>()!.Username), "text/html; charset=utf-8"))
+            .RequireMiddleware("auth")
+            .WithLayout();
+        routes.MapAssets("/home/assets");
         routes.MapGet("/hello/{name}", (string name) => $"Hello, {name}");
         routes.MapGet("/project/{project}/{id}", (string project, string id) => $"project/{project}/{id}");
         routes.MapGet("/user/{name}", (string name) => new { name });

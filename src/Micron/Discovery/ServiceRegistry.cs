@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Micron.Services.Internal;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace Micron.Discovery;
 
@@ -21,6 +22,7 @@ public sealed partial class ServiceRegistry
     private readonly TimeProvider _time;
     private readonly ILogger<ServiceRegistry> _logger;
     private ServiceInstance[] _all = [];
+    private CancellationTokenSource _changed = new();
 
     /// <summary>Creates an empty registry.</summary>
     /// <param name="time">The clock that ages instances.</param>
@@ -30,6 +32,13 @@ public sealed partial class ServiceRegistry
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>
+    /// Gets a token that fires once after an instance joins, leaves or is evicted. Listeners run on the thread pool,
+    /// never under the registry's lock; take a new token after it fired.
+    /// </summary>
+    /// <returns>The change token.</returns>
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changed).Token);
 
     /// <summary>Gets every known instance.</summary>
     public IReadOnlyCollection<ServiceInstance> All => Volatile.Read(ref _all);
@@ -116,7 +125,7 @@ public sealed partial class ServiceRegistry
             }
 
             _instances[announcement.Instance] = new ServiceInstance(announcement, uri!, now, isLocal);
-            Publish(announcement.Service);
+            Publish(announcement.Service, changed: existing is null || existing.Announcement.Url != announcement.Url);
             if (existing is null)
             {
                 LogJoined(_logger, announcement.Service, announcement.Instance, announcement.Url);
@@ -172,12 +181,20 @@ public sealed partial class ServiceRegistry
     private void Remove(ServiceInstance instance)
     {
         _instances.Remove(instance.Id);
-        Publish(instance.Service);
+        Publish(instance.Service, changed: true);
     }
 
-    // Called under the write lock: replaces the snapshots readers see.
-    private void Publish(string service)
+    // Called under the write lock: replaces the snapshots readers see, and, when the set of instances changed, fires
+    // the change token on the thread pool (a listener that takes the lock itself must not run under it).
+    private void Publish(string service, bool changed)
     {
+        if (changed)
+        {
+            var fired = _changed;
+            Volatile.Write(ref _changed, new CancellationTokenSource());
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Registry.Fire(state.Source), (Registry: this, Source: fired), preferLocal: false);
+        }
+
         var all = _instances.Values.ToArray();
         var mine = Array.FindAll(all, i => string.Equals(i.Service, service, StringComparison.OrdinalIgnoreCase));
         if (mine.Length == 0)
@@ -190,6 +207,19 @@ public sealed partial class ServiceRegistry
         }
 
         Volatile.Write(ref _all, all);
+    }
+
+    private void Fire(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            // Not disposed: a reader may still be taking its token; without timers there is nothing to release.
+            LogListenerFailed(_logger, ex);
+        }
     }
 
     private static bool SameOwner(ServiceInstance existing, Announcement announcement)
@@ -236,6 +266,9 @@ public sealed partial class ServiceRegistry
 
     [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Instance {Instance} of {Service} refused a connection; no call goes to it, and its announcements are ignored for {Ttl} ms")]
     private static partial void LogUnreachable(ILogger logger, string service, string instance, int ttl);
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Error, Message = "A listener of registry changes failed")]
+    private static partial void LogListenerFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Announcement of {Instance} rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string? instance, string reason);

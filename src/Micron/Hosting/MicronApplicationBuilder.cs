@@ -95,6 +95,10 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
             // Listening before the first request, so the dashboard's figures start with the host.
             _ = app.Services.GetRequiredService<RouteMetrics>();
             MapServices(app);
+            foreach (var feature in app.Services.GetServices<IMicronApplicationFeature>())
+            {
+                feature.Configure(app);
+            }
         }
         catch (MicronStartupException ex)
         {

@@ -20,6 +20,24 @@ public static class ErrorCodes
     /// <summary>An unexpected failure; details are logged, not sent (500).</summary>
     public const string InternalError = "internal_error";
 
+    /// <summary>No instance of the service that owns the route is available (503).</summary>
+    public const string ServiceUnavailable = "service_unavailable";
+
+    /// <summary>The instance a request was forwarded to refused, reset or answered garbage (502).</summary>
+    public const string UpstreamFailed = "upstream_failed";
+
+    /// <summary>The instance a request was forwarded to did not answer within the deadline (504).</summary>
+    public const string UpstreamTimeout = "upstream_timeout";
+
+    /// <summary>The provider of a middleware the route requires failed or could not be reached (502).</summary>
+    public const string MiddlewareFailed = "middleware_failed";
+
+    /// <summary>The client accepts none of the media types the route can answer with (406).</summary>
+    public const string NotAcceptable = "not_acceptable";
+
+    /// <summary>The request came back to a gateway it already passed through (508).</summary>
+    public const string LoopDetected = "loop_detected";
+
     /// <summary>
     /// Derives a code from an HTTP status: its reason phrase in <c>snake_case</c>
     /// (<c>402</c> gives <c>payment_required</c>), <c>internal_error</c> for 500 and <c>error_{status}</c>

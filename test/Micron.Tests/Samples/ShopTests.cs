@@ -104,6 +104,9 @@ public abstract class ShopCluster(TestMode mode) : IAsyncLifetime
 
     public HttpClient Home { get; private set; } = null!;
 
+    /// <summary>Gets a client of the front door: the monolith, or a host running no service that forwards every route.</summary>
+    public HttpClient Gateway { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         // Orders keep their events under --data-dir: a folder of this cluster's own.
@@ -113,11 +116,13 @@ public abstract class ShopCluster(TestMode mode) : IAsyncLifetime
             Arguments = { "--data-dir", Directory.CreateTempSubdirectory("micron-shop-").FullName },
         });
         Home = Cluster.CreateClient("home");
+        Gateway = Cluster.CreateGatewayClient();
     }
 
     public async Task DisposeAsync()
     {
         Home.Dispose();
+        Gateway.Dispose();
         await Cluster.DisposeAsync();
     }
 }

@@ -146,10 +146,16 @@ internal sealed partial class DiscoveryService(
     private Announcement Describe(LocalServices.LocalService service, string url)
     {
         var name = service.Registration.Name;
-        var routes = endpoints.Endpoints.OfType<RouteEndpoint>()
+        var owned = endpoints.Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<ServiceEndpointMetadata>()?.Service == name)
+            .ToList();
+
+        // Upgrade paths, assets and provided middleware are announced in their own lists, not as routes.
+        static bool IsRoute(RouteEndpoint e) => e.Metadata.GetMetadata<ProvidedMiddlewareMetadata>() is null
+            && e.Metadata.GetMetadata<UpgradeEndpointMetadata>() is null && e.Metadata.GetMetadata<AssetsEndpointMetadata>() is null;
+        var routes = owned.Where(IsRoute)
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
-                .Select(m => new AnnouncedRoute(m, e.RoutePattern.RawText ?? string.Empty, [])))
+                .Select(m => new AnnouncedRoute(m, e.RoutePattern.RawText ?? string.Empty, e.Metadata.GetMetadata<GatewayMiddlewareMetadata>()?.Names ?? [])))
             .ToList();
         var contract = service.Methods.Values.Select(static m => new AnnouncedMethod(
             m.Name,
@@ -166,6 +172,9 @@ internal sealed partial class DiscoveryService(
             Routes = routes,
             Contract = contract,
             Patterns = [.. patterns.Handlers.Where(h => h.Service == name).Select(static h => h.Pattern.Text)],
+            Upgrade = [.. owned.Select(static e => e.Metadata.GetMetadata<UpgradeEndpointMetadata>()?.Path).OfType<string>().Distinct()],
+            Assets = [.. owned.Select(static e => e.Metadata.GetMetadata<AssetsEndpointMetadata>()?.Prefix).OfType<string>().Distinct()],
+            Middleware = [.. owned.Select(static e => e.Metadata.GetMetadata<ProvidedMiddlewareMetadata>()?.Name).OfType<string>().Distinct()],
             StartedAt = time.GetUtcNow(),
         };
     }

@@ -1,0 +1,58 @@
+using Micron.Http;
+
+namespace Micron.Gateway;
+
+/// <summary>How the gateway forwards, limits and composes requests (bound from <c>Micron:Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Micron:Gateway";
+
+    /// <summary>Gets or sets the largest request head (request line and headers) a client may send; larger gets 431.</summary>
+    /// <value>The default value is <c>32kb</c>.</value>
+    public BodyLimit MaxRequestHeadersSize { get; set; } = BodyLimit.Parse("32kb");
+
+    /// <summary>Gets or sets the largest request body forwarded or read; larger gets 413.</summary>
+    /// <value>The default value is <c>100mb</c>; <c>0</c> removes the limit (large uploads stream in constant memory).</value>
+    public BodyLimit MaxRequestBodySize { get; set; } = BodyLimit.Parse("100mb");
+
+    /// <summary>Gets or sets how long a client may take to send its request headers; slower connections are closed.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the slowest upload a client may keep up, in bytes per second (after a 5 s grace); slower is cut.</summary>
+    /// <value>The default value is 240 bytes per second.</value>
+    public double MinRequestBodyRate { get; set; } = 240;
+
+    /// <summary>Gets or sets how long an instance may take to answer a forwarded request with its headers; longer gets 504.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long a remote middleware provider may take to decide; longer gets 502.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan MiddlewareTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets the largest body the layout buffers to compose a page; a larger one gets 502.</summary>
+    /// <value>The default value is <c>4mb</c>.</value>
+    public BodyLimit MaxLayoutBodySize { get; set; } = BodyLimit.Parse("4mb");
+
+    /// <summary>Gets or sets a template file used as the layout (<c>{{title}}</c>, <c>{{yield}}</c>, <c>{{model}}</c>).</summary>
+    /// <value>The default value is <see langword="null"/>: the component set by <see cref="UseLayout{TComponent}"/>, else the built-in layout.</value>
+    public string? LayoutFile { get; set; }
+
+    /// <summary>Gets the Razor component rendered as the layout, if any.</summary>
+    public Type? LayoutComponent { get; private set; }
+
+    /// <summary>
+    /// Renders pages of routes that ask for the layout inside <typeparamref name="TComponent"/>, a Razor component with
+    /// the parameters it wants of <see cref="Layout.LayoutPage"/> (<c>Body</c>, <c>Model</c>, <c>Title</c>, <c>Path</c>).
+    /// </summary>
+    /// <typeparam name="TComponent">The layout component.</typeparam>
+    /// <returns>These options.</returns>
+    public GatewayOptions UseLayout<TComponent>()
+        where TComponent : Microsoft.AspNetCore.Components.IComponent
+    {
+        LayoutComponent = typeof(TComponent);
+        return this;
+    }
+}

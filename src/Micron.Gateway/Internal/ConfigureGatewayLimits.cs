@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Micron.Gateway.Internal;
+
+/// <summary>Applies the gateway's client limits to Kestrel: 431 for large heads, 413 for large bodies, slow clients cut.</summary>
+internal sealed class ConfigureGatewayLimits(IOptions<GatewayOptions> options) : IConfigureOptions<KestrelServerOptions>
+{
+    public void Configure(KestrelServerOptions kestrel)
+    {
+        var gateway = options.Value;
+        var limits = kestrel.Limits;
+        limits.MaxRequestHeadersTotalSize = (int)Math.Min(int.MaxValue, gateway.MaxRequestHeadersSize.Bytes);
+        limits.MaxRequestBodySize = gateway.MaxRequestBodySize.Bytes > 0 ? gateway.MaxRequestBodySize.Bytes : null;
+        limits.RequestHeadersTimeout = gateway.RequestHeadersTimeout;
+        limits.MinRequestBodyDataRate = gateway.MinRequestBodyRate > 0 ? new MinDataRate(gateway.MinRequestBodyRate, TimeSpan.FromSeconds(5)) : null;
+    }
+}
