@@ -63,8 +63,6 @@ internal sealed partial class PostgreSqlEventStore : EventStoreBase
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    protected override IBatchWriter CreateBatchWriter() => new BatchWriter(_dataSource);
-
     protected override async Task<IReadOnlyList<RecordedEvent>> ReadStreamCoreAsync(
         string streamId, long fromVersion, int maxCount, ReadDirection direction, CancellationToken cancellationToken)
     {
@@ -123,7 +121,11 @@ internal sealed partial class PostgreSqlEventStore : EventStoreBase
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long position ? position : 0;
     }
 
-    protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        await ForgetAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     protected override bool IsUnavailable(Exception exception)
         => base.IsUnavailable(exception) || exception is NpgsqlException or System.Net.Sockets.SocketException;

@@ -57,7 +57,7 @@ internal sealed partial class SqliteEventStore : EventStoreBase
         }
     }
 
-    protected override IBatchWriter CreateBatchWriter() => new BatchWriter(_writer!, _commandTimeout);
+    protected override IBatchWriter CreateBatchWriter(bool retry) => new BatchWriter(_writer!, _commandTimeout);
 
     protected override async Task<IReadOnlyList<RecordedEvent>> ReadStreamCoreAsync(
         string streamId, long fromVersion, int maxCount, ReadDirection direction, CancellationToken cancellationToken)
