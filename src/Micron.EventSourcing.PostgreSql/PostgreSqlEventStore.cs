@@ -63,8 +63,6 @@ internal sealed partial class PostgreSqlEventStore : EventStoreBase
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    protected override IBatchWriter CreateBatchWriter() => new BatchWriter(_dataSource);
-
     protected override async Task<IReadOnlyList<RecordedEvent>> ReadStreamCoreAsync(
         string streamId, long fromVersion, int maxCount, ReadDirection direction, CancellationToken cancellationToken)
     {
@@ -123,27 +121,15 @@ internal sealed partial class PostgreSqlEventStore : EventStoreBase
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long position ? position : 0;
     }
 
-    protected override ValueTask DisposeCoreAsync() => _dataSource.DisposeAsync();
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        await ForgetAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     protected override bool IsUnavailable(Exception exception)
         => base.IsUnavailable(exception) || exception is NpgsqlException or System.Net.Sockets.SocketException;
 
-    private static async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, int maxCount, CancellationToken cancellationToken)
-    {
-        var events = new List<RecordedEvent>(Math.Min(maxCount, 4096));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            events.Add(new RecordedEvent(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetInt64(2),
-                reader.GetGuid(3),
-                reader.GetString(4),
-                reader.GetFieldValue<byte[]>(5),
-                reader.GetFieldValue<DateTimeOffset>(6)));
-        }
-
-        return events;
-    }
+    private static Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, int maxCount, CancellationToken cancellationToken)
+        => EventRows.ReadAsync(command, maxCount, static (reader, i) => reader.GetFieldValue<DateTimeOffset>(i), cancellationToken);
 }

@@ -206,6 +206,38 @@ public abstract class EventStoreCompliance : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task TwoStoreInstances_OneDatabase_ConcurrentWriters_EveryEventOnce_PositionsWithoutGaps()
+    {
+        var store = Store;
+        if (!Durable)
+        {
+            return;
+        }
+
+        // Two instances over one database, as two processes would be.
+        await using var other = await CreateStoreAsync(reopen: true);
+        IEventStore[] stores = [store, other];
+        const int writers = 8;
+        const int rounds = 30;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            var mine = stores[w % 2];
+            for (var i = 0; i < rounds; i++)
+            {
+                await mine.AppendAsync($"w{w}", i - 1, [Event()]);
+                await mine.AppendAsync("shared", ExpectedVersion.Any, [Event()]);
+            }
+        })));
+
+        var all = await store.ReadAllAsync(0, 10_000);
+        all.Select(e => e.Position).ShouldBe(Enumerable.Range(1, writers * rounds * 2).Select(i => (long)i));
+        all.Select(e => e.EventId).Distinct().Count().ShouldBe(writers * rounds * 2);
+        (await other.ReadStreamAsync("shared", 0, 10_000)).Select(e => e.StreamVersion).ShouldBe(Enumerable.Range(0, writers * rounds).Select(i => (long)i));
+        await Should.ThrowAsync<ConcurrencyException>(() => other.AppendAsync("w0", rounds - 2, [Event()]));
+        (await other.AppendAsync("w0", rounds - 1, [Event()])).StreamVersion.ShouldBe(rounds);
+    }
+
+    [SkippableFact]
     public async Task Snapshots_SaveReplacesLoad()
     {
         (await Store.LoadSnapshotAsync("m")).ShouldBeNull();

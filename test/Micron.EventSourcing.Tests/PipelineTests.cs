@@ -146,6 +146,25 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public void EventType_WithoutItsAttribute_IsUnknownEventType()
+    {
+        var error = Should.Throw<UnknownEventTypeException>(() => Internal.EventTypes.NameOf(typeof(Deposit)));
+
+        error.StatusCode.ShouldBe(500);
+        error.Code.ShouldBe("unknown_event_type");
+        Internal.EventTypes.NameOf(typeof(Deposited)).ShouldBe("Deposited.v1");
+    }
+
+    [Fact]
+    public async Task Http_Command_InvalidJson_Is400()
+    {
+        var response = await _host.Client.PostAsync("/ledger/commands/Deposit", new StringContent("{nope", System.Text.Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await Problem.ReadAsync(response)).Code.ShouldBe("invalid_json");
+    }
+
+    [Fact]
     public async Task Http_ReducerFailure_Is500ReducerFailed()
     {
         var response = await _host.Client.PostAsJsonAsync("/ledger/commands/Poison", new { account = "x" });

@@ -21,7 +21,7 @@ namespace Micron.Benchmarks.Runner;
 /// <c>bench/run</c>: measures Micron against its baselines and peers in one run and writes one table of ratios.
 /// Servers run pinned to CPU 0, the load generator to CPU 1; every figure is the median of three runs.
 /// </summary>
-internal sealed class BenchRun(bool quick, string output, string root, IReadOnlySet<int>? rows = null)
+internal sealed partial class BenchRun(bool quick, string output, string root, IReadOnlySet<int>? rows = null)
 {
     private const int Runs = 3;
     private readonly TimeSpan _measure = quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(5);
@@ -55,7 +55,11 @@ internal sealed class BenchRun(bool quick, string output, string root, IReadOnly
         {
             await ShopRowsAsync();
         }
-        NotBuilt(6, "event store appends (SQLite, PostgreSQL), model rebuild rate", "vs plain INSERT loops", 5);
+        if (Wanted(6))
+        {
+            await EventStoreRowsAsync();
+        }
+
         NotBuilt(7, "RabbitMQ RPC: calls/s", "vs a raw RabbitMQ.Client loop", null);
 
         var markdown = Render(clock.Elapsed);

@@ -30,3 +30,12 @@ INSERT INTO micron_checkpoints (subscriber, position) VALUES ($1, $2)
 ON CONFLICT (subscriber) DO UPDATE SET position = excluded.position;
 -- name: load_checkpoint
 SELECT position FROM micron_checkpoints WHERE subscriber = $1;
+-- name: insert_events_if_head
+-- One statement, one round trip, one commit: the head moves from $8 only if no other writer moved it, and the
+-- events are inserted only then (the row lock on micron_head keeps positions in commit order).
+WITH head AS (
+    UPDATE micron_head SET position = $9 WHERE id = 1 AND position = $8 RETURNING position
+)
+INSERT INTO micron_events (position, stream_id, stream_version, event_id, event_type, data, created)
+SELECT p, s, v, i, t, d, $7 FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::bytea[]) AS x (p, s, v, i, t, d)
+WHERE EXISTS (SELECT 1 FROM head);

@@ -14,7 +14,7 @@ internal sealed class InMemoryEventStore(EventStoreOptions options, TimeProvider
 
     protected override Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    protected override IBatchWriter CreateBatchWriter() => new Writer(this);
+    protected override IBatchWriter CreateBatchWriter(bool retry) => new Writer(this);
 
     protected override Task<IReadOnlyList<RecordedEvent>> ReadStreamCoreAsync(
         string streamId, long fromVersion, int maxCount, ReadDirection direction, CancellationToken cancellationToken)

@@ -57,7 +57,7 @@ internal sealed partial class SqliteEventStore : EventStoreBase
         }
     }
 
-    protected override IBatchWriter CreateBatchWriter() => new BatchWriter(_writer!, _commandTimeout);
+    protected override IBatchWriter CreateBatchWriter(bool retry) => new BatchWriter(_writer!, _commandTimeout);
 
     protected override async Task<IReadOnlyList<RecordedEvent>> ReadStreamCoreAsync(
         string streamId, long fromVersion, int maxCount, ReadDirection direction, CancellationToken cancellationToken)
@@ -139,24 +139,8 @@ internal sealed partial class SqliteEventStore : EventStoreBase
         SqliteConnection.ClearAllPools();
     }
 
-    private static async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(SqliteCommand command, int maxCount, CancellationToken cancellationToken)
-    {
-        var events = new List<RecordedEvent>(Math.Min(maxCount, 4096));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            events.Add(new RecordedEvent(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetInt64(2),
-                new Guid((byte[])reader.GetValue(3)),
-                reader.GetString(4),
-                (byte[])reader.GetValue(5),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
-        }
-
-        return events;
-    }
+    private static Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(SqliteCommand command, int maxCount, CancellationToken cancellationToken)
+        => EventRows.ReadAsync(command, maxCount, static (reader, i) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(i)), cancellationToken);
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {
