@@ -60,7 +60,7 @@ internal static class MicronCli
         }));
         var @new = new Command("new", "Create Micron code from a template") { newService };
 
-        var root = new RootCommand("Micron: services that run as one monolith or as many microservices") { url, secret, ls, call, act, RunCommand.Create(secret, error), @new };
+        var root = new RootCommand("Micron: services that run as one monolith or as many microservices") { url, secret, ls, call, act, RunCommand.Create(secret, error), GatewayCommand.Create(secret), @new };
 
         // No termination timeout: on SIGTERM a host run by `micron run` leaves, drains and stops by itself.
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });

@@ -50,7 +50,11 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
             await RemoteCallRowsAsync();
         }
 
-        NotBuilt(4, "gateway: req/s at 32 connections, added p50", "vs calling the backend directly, and vs nginx proxy_pass", 4);
+        if (Wanted(4))
+        {
+            await GatewayRowsAsync();
+        }
+
         if (Wanted(5))
         {
             await ShopRowsAsync();

@@ -8,7 +8,7 @@ namespace Micron.Benchmarks.Runner;
 /// <summary>The servers <c>bench/run</c> measures, each run as its own process: <c>serve KIND PORT</c>.</summary>
 internal static class BenchServers
 {
-    public static readonly string[] Kinds = ["bare", "route", "micro", "rpc", "rpc-baseline"];
+    public static readonly string[] Kinds = ["bare", "route", "micro", "rpc", "rpc-baseline", "gateway-backend", "gateway"];
 
     public static async Task<int> ServeAsync(string kind, int port, string[] extra)
     {
@@ -39,6 +39,9 @@ internal static class BenchServers
                 baseline.MapPost("/quote", (QuoteRequest request) => new Quote(request.ProductId, request.ProductId * 1.5m));
                 await baseline.RunAsync();
                 return 0;
+            case "gateway-backend":
+            case "gateway":
+                return await GatewayServers.ServeAsync(kind, port, quiet);
             default:
                 await Console.Error.WriteLineAsync($"unknown server '{kind}'; one of: {string.Join(", ", Kinds)}");
                 return 2;

@@ -42,9 +42,11 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts a server; it is ready when <paramref name="readyPath"/> answers 2xx, or, without one, when it prints <paramref name="readyLine"/>.</summary>
     public static async Task<ServerProcess> StartAsync(
-        string fileName, IEnumerable<string> args, string? readyPath, string? workingDirectory = null, string? readyLine = null)
+        string fileName, IEnumerable<string> args, string? readyPath, string? workingDirectory = null, string? readyLine = null, Action<int>? prepare = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
+        prepare?.Invoke(port); // a server configured by file (nginx) writes its port there
         var expanded = args.Select(a => a.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)).ToList();
         var pin = OperatingSystem.IsLinux() && Environment.ProcessorCount > 1 && File.Exists("/usr/bin/taskset");
         var info = new ProcessStartInfo(pin ? "/usr/bin/taskset" : fileName)
@@ -54,6 +56,11 @@ internal sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         if (pin)
         {
             info.ArgumentList.Add("-c");

@@ -21,6 +21,7 @@ internal sealed partial class Forwarder : IDisposable
     private readonly GatewayOptions _options;
     private readonly ILogger<Forwarder> _logger;
     private readonly bool _leastInFlight;
+    private readonly DeadlinePool _deadlines = new();
     private int _turn;
 
     public Forwarder(ServiceRegistry registry, InstanceHealth health, GatewayHost host, IOptions<GatewayOptions> options, IOptions<MicronOptions> micron, ILogger<Forwarder> logger)
@@ -74,15 +75,31 @@ internal sealed partial class Forwarder : IDisposable
         var idempotent = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
             || HttpMethods.IsPut(request.Method) || HttpMethods.IsDelete(request.Method);
         var aborted = context.RequestAborted;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var deadline = _deadlines.Rent();
+        try
+        {
+            using var registration = aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
+            await ForwardAsync(context, service, request, canHaveBody, idempotent, deadline).ConfigureAwait(false);
+        }
+        finally
+        {
+            _deadlines.Return(deadline);
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, string service, HttpRequest request, bool canHaveBody, bool idempotent, CancellationTokenSource deadline)
+    {
+        var aborted = context.RequestAborted;
         ServiceInstance? tried = null;
+        HttpRequestException? refused = null;
         while (true)
         {
-            var instance = Pick(service, tried)
-                ?? throw new HttpError(StatusCodes.Status503ServiceUnavailable, $"no instance of service '{service}' is available", ErrorCodes.ServiceUnavailable);
+            var instance = Pick(service, tried) ?? throw (refused is null
+                ? new HttpError(StatusCodes.Status503ServiceUnavailable, $"no instance of service '{service}' is available", ErrorCodes.ServiceUnavailable)
+                : new HttpError(StatusCodes.Status502BadGateway, $"instance {tried!.Id} of service '{service}' failed and no other is available: {refused.Message}", ErrorCodes.UpstreamFailed, refused));
             var entry = _health.For(instance);
             var body = canHaveBody ? new RequestBodyContent(request.Body, request.ContentLength) : null;
-            using var upstream = new HttpRequestMessage(HttpMethod.Parse(request.Method), Target(instance, context))
+            using var upstream = new HttpRequestMessage(HttpMethod.Parse(request.Method), Target(instance, entry, context))
             {
                 Version = HttpVersion.Version11,
                 Content = body,
@@ -122,6 +139,7 @@ internal sealed partial class Forwarder : IDisposable
                     {
                         LogRetry(_logger, request.Method, request.Path, instance.Id, ex.Message);
                         tried = instance;
+                        refused = ex;
                         continue;
                     }
                 }
@@ -222,13 +240,13 @@ internal sealed partial class Forwarder : IDisposable
     private static bool Usable(ServiceInstance candidate, ServiceInstance? exclude)
         => !candidate.IsLocal && (exclude is null || !string.Equals(candidate.Id, exclude.Id, StringComparison.Ordinal));
 
-    private static Uri Target(ServiceInstance instance, HttpContext context)
+    private static Uri Target(ServiceInstance instance, InstanceHealth.Entry entry, HttpContext context)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var pathAndQuery = raw is { Length: > 0 } && raw[0] == '/'
             ? raw
             : context.Request.Path.ToUriComponent() + context.Request.QueryString.Value;
-        return new Uri(instance.Announcement.Url + pathAndQuery, UriKind.Absolute);
+        return entry.Target(instance.BaseUri, pathAndQuery);
     }
 
     // The client's body broke the limit or the connection while it was being sent: the client's fault, with its status.

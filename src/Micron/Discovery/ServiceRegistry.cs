@@ -188,13 +188,6 @@ public sealed partial class ServiceRegistry
     // the change token on the thread pool (a listener that takes the lock itself must not run under it).
     private void Publish(string service, bool changed)
     {
-        if (changed)
-        {
-            var fired = _changed;
-            Volatile.Write(ref _changed, new CancellationTokenSource());
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Registry.Fire(state.Source), (Registry: this, Source: fired), preferLocal: false);
-        }
-
         var all = _instances.Values.ToArray();
         var mine = Array.FindAll(all, i => string.Equals(i.Service, service, StringComparison.OrdinalIgnoreCase));
         if (mine.Length == 0)
@@ -207,6 +200,14 @@ public sealed partial class ServiceRegistry
         }
 
         Volatile.Write(ref _all, all);
+
+        // After the snapshots: a listener must see the change it is told of.
+        if (changed)
+        {
+            var fired = _changed;
+            Volatile.Write(ref _changed, new CancellationTokenSource());
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Registry.Fire(state.Source), (Registry: this, Source: fired), preferLocal: false);
+        }
     }
 
     private void Fire(CancellationTokenSource source)

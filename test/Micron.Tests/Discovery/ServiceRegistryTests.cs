@@ -138,4 +138,31 @@ public class ServiceRegistryTests
         registry.Pick("account", [first, second]).ShouldBeNull();
         registry.Pick("nobody").ShouldBeNull();
     }
+
+    [Fact]
+    public async Task ChangeToken_FiresOnJoinAndLeave_NotOnAHeartbeat_AndNeverUnderTheLock()
+    {
+        var registry = Registry();
+        var fired = 0;
+        var applied = new List<string?>();
+        void Listen() => registry.GetChangeToken().RegisterChangeCallback(_ =>
+        {
+            // A listener that writes to the registry itself: under the registry's lock this would deadlock.
+            applied.Add(registry.Apply(Account("b1", "http://127.0.0.1:5002")));
+            Interlocked.Increment(ref fired);
+        }, null);
+
+        Listen();
+        registry.Apply(Account());
+        await Support.Eventually.TrueAsync(() => Volatile.Read(ref fired) == 1, "the join firing the token");
+
+        var heartbeat = registry.GetChangeToken();
+        registry.Apply(Account());
+        heartbeat.HasChanged.ShouldBeFalse("a heartbeat of a known instance changes nothing");
+
+        registry.Apply(Account() with { Leave = true });
+        await Support.Eventually.TrueAsync(() => heartbeat.HasChanged, "the leave firing the token");
+        registry.InstancesOf("account").Select(static i => i.Id).ShouldBe(["b1"]);
+        applied.ShouldBe([null]);
+    }
 }

@@ -87,7 +87,10 @@ internal sealed class InstanceHealth(TimeProvider time, IOptions<MicronOptions> 
                 _targets = targets = (baseUri, new ConcurrentDictionary<string, Uri>(StringComparer.Ordinal));
             }
 
-            return targets.Paths.GetOrAdd(path, static (p, b) => new Uri(b, p), targets.Base);
+            // Bounded: the gateway forwards clients' paths, which are not a finite set like contract methods.
+            return targets.Paths.TryGetValue(path, out var known) ? known
+                : targets.Paths.Count < 4096 ? targets.Paths.GetOrAdd(path, static (p, b) => new Uri(b, p), targets.Base)
+                : new Uri(targets.Base, path);
         }
 
         public CircuitBreakerStateProvider State { get; } = new();

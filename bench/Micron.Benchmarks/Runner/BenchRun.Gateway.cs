@@ -1,0 +1,168 @@
+using System.Globalization;
+using Micron.Benchmarks.Load;
+
+namespace Micron.Benchmarks.Runner;
+
+/// <summary>Row 4: the gateway in front of a backend, against calling the backend directly and against nginx.</summary>
+internal sealed partial class BenchRun
+{
+    private async Task GatewayRowsAsync()
+    {
+        Log("row 4: gateway vs direct vs nginx");
+        var self = typeof(BenchRun).Assembly.Location;
+        var dotnet = Environment.ProcessPath!;
+        var secret = "bench-" + Guid.NewGuid().ToString("N");
+        string[] quiet = ["--secret", secret, "--Logging:LogLevel:Default=Warning"];
+        try
+        {
+            await using var backend = await ServerProcess.StartAsync(dotnet, [self, "serve", "gateway-backend", "{port}", .. quiet], "/hello/ready");
+
+            var direct = await MeasureProxyAsync("direct", backend.Url);
+
+            // Ready once it found the backend by local discovery and forwards its routes. Measured as shipped, and with
+            // dynamic PGO off: on a loaded 2-core machine its instrumented tier is slow to give way to optimized code.
+            Measured micron, noPgo;
+            await using (var tuned = await ServerProcess.StartAsync(
+                dotnet, [self, "serve", "gateway", "{port}", .. quiet], "/hello/ready", environment: new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }))
+            {
+                noPgo = await MeasureProxyAsync("Micron gateway, DOTNET_TieredPGO=0", tuned.Url);
+            }
+
+            await using var gateway = await ServerProcess.StartAsync(dotnet, [self, "serve", "gateway", "{port}", .. quiet], "/hello/ready");
+            micron = await MeasureProxyAsync("Micron gateway", gateway.Url);
+            var (nginx, nginxName) = await MeasureNginxAsync(backend.Url);
+            var megabytes = quick ? 256 : 1024;
+            var (idle, peak, seconds) = await StreamThroughAsync(gateway, megabytes);
+
+            string Peer(Func<Measured, double> pick, string format)
+                => nginx is { } n ? $"{nginxName}: {pick(n).ToString(format, CultureInfo.InvariantCulture)} (gateway / nginx: {Ratio(pick(micron), pick(n))})" : nginxName;
+            _rows.Add(Row("4", "gateway: req/s at 32 connections (higher is better; target >= nginx)",
+                $"Micron gateway: {micron.Rps:N0}; with DOTNET_TieredPGO=0: {noPgo.Rps:N0}", $"backend directly: {direct.Rps:N0}", Ratio(micron.Rps, direct.Rps),
+                Peer(static m => m.Rps, "N0") + (nginx is { } n ? $"; PGO off / nginx: {Ratio(noPgo.Rps, n.Rps)}" : string.Empty)));
+            _rows.Add(Row("4", "gateway: p50 us at 1 connection, and what the hop adds (lower is better; target: adds <= 60 us)",
+                $"Micron gateway: {micron.P50:N0} (+{micron.P50 - direct.P50:N0}); with DOTNET_TieredPGO=0: {noPgo.P50:N0} (+{noPgo.P50 - direct.P50:N0})",
+                $"backend directly: {direct.P50:N0}", Ratio(micron.P50, direct.P50),
+                nginx is { } p ? $"{nginxName}: {p.P50:N0} (+{p.P50 - direct.P50:N0})" : nginxName));
+            _rows.Add(Row("4", $"gateway: resident memory while streaming a {megabytes:N0} MiB body to a client (target: flat)",
+                $"Micron gateway: {idle:N0} MiB before, {peak:N0} MiB at most during ({megabytes / seconds:N0} MiB/s)", "-", "-", "-"));
+            Log($"  gateway {micron.Rps:N0} req/s, p50 {micron.P50:N0} us; direct {direct.Rps:N0}, {direct.P50:N0} us; nginx {nginx?.Rps:N0}, {nginx?.P50:N0} us; RSS {idle:N0} -> {peak:N0} MiB");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or System.Net.Sockets.SocketException)
+        {
+            _failures.Add("row 4: " + ex.Message);
+            _rows.Add(Row("4", "gateway", "could not run: " + ex.Message.Split('\n')[0], "-", "-", "-"));
+        }
+    }
+
+    private async Task<Measured> MeasureProxyAsync(string name, Uri server)
+    {
+        var request = RawHttpConnection.EncodeRequest(new Uri(server, "/hello/world"));
+        await HttpLoadGenerator.ClosedLoopAsync(server, request, 32, _warmup * 2, _cancel);
+        var rps = await MedianAsync(() => HttpLoadGenerator.ClosedLoopAsync(server, request, 32, _measure, _cancel), static r => r.RequestsPerSecond);
+        await HttpLoadGenerator.ClosedLoopAsync(server, request, 1, _warmup, _cancel);
+        var p50 = await MedianAsync(() => HttpLoadGenerator.ClosedLoopAsync(server, request, 1, _measure, _cancel), static r => r.PercentileMicroseconds(50));
+        Log($"  {name}: {rps:N0} req/s at 32, p50 {p50:N0} us at 1");
+        return new Measured(rps, p50, 0);
+    }
+
+    /// <summary>Debian's nginx, one worker, <c>proxy_pass</c> to the same backend with upstream keep-alive.</summary>
+    private async Task<(Measured? Result, string Name)> MeasureNginxAsync(Uri backend)
+    {
+        var nginx = File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null;
+        if (nginx is null)
+        {
+            return (null, "nginx: could not run (not installed; bench/run installs it when run as root)");
+        }
+
+        var version = Machine.Version(nginx, "-v")?.Replace("nginx version: ", string.Empty, StringComparison.Ordinal) ?? "nginx";
+        var directory = Directory.CreateTempSubdirectory("micron-nginx-");
+        try
+        {
+            var config = Path.Combine(directory.FullName, "nginx.conf");
+            await using var server = await ServerProcess.StartAsync(
+                nginx,
+                ["-p", directory.FullName, "-c", config, "-e", Path.Combine(directory.FullName, "error.log")],
+                "/hello/ready",
+                prepare: port => File.WriteAllText(config, NginxConfig(directory.FullName, port, backend)));
+            return (await MeasureProxyAsync(version, server.Url), version);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            return (null, $"{version}: could not run ({ex.Message.Split('\n')[0]})");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static string NginxConfig(string directory, int port, Uri backend) => $$"""
+        daemon off;
+        master_process off;
+        worker_processes 1;
+        user root;
+        pid {{directory}}/nginx.pid;
+        events { worker_connections 4096; }
+        http {
+          access_log off;
+          keepalive_requests 10000000;
+          client_body_temp_path {{directory}}/body;
+          proxy_temp_path {{directory}}/proxy;
+          upstream backend { server {{backend.Authority}}; keepalive 64; keepalive_requests 10000000; }
+          server {
+            listen 127.0.0.1:{{port}};
+            location / {
+              proxy_pass http://backend;
+              proxy_http_version 1.1;
+              proxy_set_header Connection "";
+              proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            }
+          }
+        }
+        """;
+
+    /// <summary>Downloads a large body through the gateway, sampling the gateway's resident memory as it goes.</summary>
+    private static async Task<(double IdleMiB, double PeakMiB, double Seconds)> StreamThroughAsync(ServerProcess gateway, int megabytes)
+    {
+        var idle = ResidentMiB(gateway.Id);
+        var peak = idle;
+        using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await client.GetAsync(new Uri(gateway.Url, $"/stream/{megabytes}"), HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[256 * 1024];
+        long total = 0;
+        long nextSample = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer)) > 0)
+        {
+            total += read;
+            if (total >= nextSample)
+            {
+                peak = Math.Max(peak, ResidentMiB(gateway.Id));
+                nextSample = total + (16 << 20);
+            }
+        }
+
+        if (total != megabytes * 1024L * 1024)
+        {
+            throw new InvalidOperationException($"the streamed body had {total} bytes, not {megabytes} MiB");
+        }
+
+        return (idle, peak, clock.Elapsed.TotalSeconds);
+    }
+
+    private static double ResidentMiB(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return double.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+
+        return double.NaN;
+    }
+}

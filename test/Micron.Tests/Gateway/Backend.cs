@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Micron.Discovery;
+using Micron.Hosting;
+using Micron.Services;
+using Micron.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Micron.Tests.Gateway;
+
+/// <summary>What the backend saw of requests that went away.</summary>
+public sealed class BackendProbe
+{
+    private int _uploadAborted;
+    private int _downloadAborted;
+
+    public bool UploadAborted => Volatile.Read(ref _uploadAborted) > 0;
+
+    public bool DownloadAborted => Volatile.Read(ref _downloadAborted) > 0;
+
+    public void OnUploadAborted() => Interlocked.Increment(ref _uploadAborted);
+
+    public void OnDownloadAborted() => Interlocked.Increment(ref _downloadAborted);
+}
+
+/// <summary>A service with the routes the forwarding tests need: echoes, big bodies both ways, a slow route.</summary>
+[MicronService("backend")]
+public sealed class BackendService(BackendProbe probe) : MicronService
+{
+    protected override void Map(IServiceRoutes routes)
+    {
+        routes.MapGet("/get", () => "got");
+        routes.MapPost("/post", () => "posted");
+        routes.MapGet("/echo/headers", (HttpContext context) => context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()));
+        routes.MapGet("/slow", async (CancellationToken ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return "never";
+        });
+        routes.MapPost("/upload", async (HttpContext context) =>
+        {
+            var buffer = new byte[64 * 1024];
+            long total = 0;
+            try
+            {
+                int read;
+                while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+                {
+                    total += read;
+                }
+            }
+            catch (Exception)
+            {
+                probe.OnUploadAborted();
+                throw;
+            }
+
+            return total;
+        });
+        routes.MapGet("/download/{megabytes:int}", async (HttpContext context, int megabytes) =>
+        {
+            var chunk = new byte[64 * 1024];
+            Array.Fill(chunk, (byte)'x');
+            context.Response.ContentType = "application/octet-stream";
+            if (megabytes > 0)
+            {
+                context.Response.ContentLength = megabytes * 1024L * 1024;
+            }
+
+            try
+            {
+                for (var i = 0; megabytes == 0 || i < megabytes * 16; i++)
+                {
+                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                }
+            }
+            catch (Exception)
+            {
+                probe.OnDownloadAborted();
+                throw;
+            }
+        });
+    }
+}
+
+/// <summary>A backend host and a gateway host (no service of its own) on loopback, with small limits.</summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    public BackendProbe Probe { get; } = new();
+
+    public TestHost Backend { get; private set; } = null!;
+
+    public TestHost Gateway { get; private set; } = null!;
+
+    public ServiceRegistry Registry => Gateway.App.Services.GetRequiredService<ServiceRegistry>();
+
+    public async Task InitializeAsync()
+    {
+        var secret = TestHost.NewSecret();
+        string[] common =
+        [
+            "--secret", secret, "--heartbeat", "1s",
+            "--Micron:Gateway:UpstreamTimeout=00:00:01", "--Micron:Gateway:MaxRequestBodySize=8mb",
+            "--Micron:Gateway:MaxRequestHeadersSize=8kb", "--Micron:Gateway:RequestHeadersTimeout=00:00:02",
+        ];
+        Backend = await TestHost.StartAsync(Configure, ["--services", "backend", .. common]);
+        Gateway = await TestHost.StartAsync(Configure, ["--services", "none", .. common]);
+        await Eventually.TrueAsync(async () => (await Gateway.Client.GetAsync("/get")).IsSuccessStatusCode, "the gateway forwarding /get", TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Backend.DisposeAsync();
+    }
+
+    /// <summary>Announces an instance to the gateway alone: at a dead port unless <paramref name="url"/> says where.</summary>
+    public string Announce(string service, string? url = null, bool leave = false, params string[] routes)
+    {
+        var announcement = new Announcement
+        {
+            Service = service,
+            Version = "1.0.0",
+            Instance = leave ? Registry.InstancesOf(service).Single().Id : Guid.NewGuid().ToString("N"),
+            Url = url ?? (leave ? Registry.InstancesOf(service).Single().Announcement.Url : $"http://127.0.0.1:{Ports.Free()}"),
+            Ttl = 600_000,
+            Routes = [.. routes.Select(r => new AnnouncedRoute(r.Split(' ')[0], r.Split(' ')[1], []))],
+        };
+        Registry.Apply(leave ? announcement with { Leave = true } : announcement).ShouldBeNull();
+        return announcement.Instance;
+    }
+
+    private void Configure(MicronApplicationBuilder builder)
+        => builder.Services.AddSingleton(Probe).AddMicron().AddService<BackendService>().AddGateway();
+
+    internal static Dictionary<string, string> Json(string text) => JsonSerializer.Deserialize<Dictionary<string, string>>(text)!;
+}
