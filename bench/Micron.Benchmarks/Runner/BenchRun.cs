@@ -59,7 +59,11 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
         {
             await ShopRowsAsync();
         }
-        NotBuilt(6, "event store appends (SQLite, PostgreSQL), model rebuild rate", "vs plain INSERT loops", 5);
+        if (Wanted(6))
+        {
+            await EventStoreRowsAsync();
+        }
+
         NotBuilt(7, "RabbitMQ RPC: calls/s", "vs a raw RabbitMQ.Client loop", null);
 
         var markdown = Render(clock.Elapsed);

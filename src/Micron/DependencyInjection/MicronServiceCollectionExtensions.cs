@@ -1,4 +1,5 @@
 using Micron;
+using Micron.Dashboard.Internal;
 using Micron.DependencyInjection.Internal;
 using Micron.Http;
 using Micron.Discovery;
@@ -55,6 +56,12 @@ public static class MicronServiceCollectionExtensions
             services.TryAddSingleton(DiscoveryProviders.Create);
             services.AddHostedService<DiscoveryService>();
             services.AddHostedService<ServiceInitializer>();
+
+            // The dashboard: per-route traffic from ASP.NET Core's own metrics, and instances that went down.
+            services.AddMetrics();
+            services.TryAddSingleton<RouteMetrics>();
+            services.TryAddSingleton<InstanceTracker>();
+            services.AddHostedService<DashboardService>();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AspNetCore.Http.Json.JsonOptions>, ConfigureJsonForEnvironment>());
 
             // Binding failures throw, so they are answered as problem documents like every other error.

@@ -1,3 +1,4 @@
+using Micron.Dashboard.Internal;
 using Micron.Hosting.Internal;
 using Micron.Discovery.Internal;
 using Micron.Http.Internal;
@@ -90,6 +91,9 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
             _ = app.Services.GetRequiredService<MicronKeyRing>();
             _ = app.Services.GetRequiredService<IpAllowList>();
             _ = app.Services.GetRequiredService<IDiscoveryProvider>();
+
+            // Listening before the first request, so the dashboard's figures start with the host.
+            _ = app.Services.GetRequiredService<RouteMetrics>();
             MapServices(app);
             foreach (var feature in app.Services.GetServices<IMicronApplicationFeature>())
             {

@@ -33,6 +33,9 @@ public sealed class MicronOptions
     /// <summary>Gets where <c>udp</c> discovery sends and hears announcements.</summary>
     public UdpDiscoveryOptions Udp { get; } = new();
 
+    /// <summary>Gets the dashboard's settings (<c>Micron:Dashboard</c>).</summary>
+    public DashboardOptions Dashboard { get; } = new();
+
     /// <summary>Gets the seed peers (base URLs) for the <c>peers</c> discovery.</summary>
     public IList<string> Peers { get; } = [];
 

@@ -109,7 +109,12 @@ public abstract class ShopCluster(TestMode mode) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Cluster = await MicronTestCluster.StartAsync(mode, m => m.AddShop(), new MicronTestOptions { Executable = Repository.SampleDll("Shop") });
+        // Orders keep their events under --data-dir: a folder of this cluster's own.
+        Cluster = await MicronTestCluster.StartAsync(mode, m => m.AddShop(), new MicronTestOptions
+        {
+            Executable = Repository.SampleDll("Shop"),
+            Arguments = { "--data-dir", Directory.CreateTempSubdirectory("micron-shop-").FullName },
+        });
         Home = Cluster.CreateClient("home");
         Gateway = Cluster.CreateGatewayClient();
     }

@@ -1,3 +1,4 @@
+using Micron.Dashboard.Internal;
 using Micron.Discovery;
 using Micron.Discovery.Internal;
 using Micron.Http;
@@ -6,6 +7,8 @@ using Micron.Rpc.Internal;
 using Micron.Services.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Micron.Hosting.Internal;
 
@@ -42,5 +45,9 @@ internal static class InternalEndpoints
         group.MapPost("/rpc/{service}/{method}", static (HttpContext context, RpcEndpoint rpc) => rpc.HandleAsync(context));
         group.MapPost("/act", static (HttpContext context, ActEndpoint act) => act.HandleAsync(context));
         group.MapPost("/announce", static (HttpContext context, AnnounceEndpoint announce) => announce.HandleAsync(context));
+        if (app.ServiceProvider.GetRequiredService<IOptions<MicronOptions>>().Value.Dashboard.Enabled)
+        {
+            DashboardEndpoints.Map(group);
+        }
     }
 }

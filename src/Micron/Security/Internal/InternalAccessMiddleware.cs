@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text;
 using Micron.Http;
 using Micron.Http.Internal;
 using Microsoft.AspNetCore.Http.Features;
@@ -9,7 +11,8 @@ namespace Micron.Security.Internal;
 /// <summary>
 /// Guards every internal endpoint under <c>/_micron/</c> except the health probes: the allow list first
 /// (403 <c>ip_not_allowed</c>), then the shared secret (<c>Authorization: Bearer</c>) or a valid
-/// <c>Micron-Signature</c> (401 with the reason).
+/// <c>Micron-Signature</c> (401 with the reason). The dashboard is open to a browser on this machine, and to anyone
+/// else who gives the secret (see <see cref="Hosting.DashboardOptions"/>).
 /// </summary>
 internal sealed partial class InternalAccessMiddleware(
     RequestDelegate next, MicronKeyRing keys, SignatureVerifier verifier, IpAllowList allowList, IOptions<Hosting.MicronOptions> options,
@@ -25,9 +28,10 @@ internal sealed partial class InternalAccessMiddleware(
             return;
         }
 
-        var code = allowList.Allows(context.Connection.RemoteIpAddress)
-            ? await AuthenticateAsync(context).ConfigureAwait(false)
-            : SecurityErrors.IpNotAllowed;
+        var dashboard = rest.StartsWithSegments("/dashboard");
+        var code = !allowList.Allows(context.Connection.RemoteIpAddress) ? SecurityErrors.IpNotAllowed
+            : dashboard ? AuthenticateViewer(context)
+            : await AuthenticateAsync(context).ConfigureAwait(false);
         if (code is null)
         {
             await next(context).ConfigureAwait(false);
@@ -36,7 +40,58 @@ internal sealed partial class InternalAccessMiddleware(
 
         LogRefused(logger, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString() ?? "unix socket", code);
         var status = code == SecurityErrors.IpNotAllowed ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
+        if (dashboard && status == StatusCodes.Status401Unauthorized)
+        {
+            // A browser asks for the secret itself (any user name, the secret as password).
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"Micron dashboard\", charset=\"UTF-8\"";
+        }
+
         await ErrorResponse.WriteAsync(context, status, code, SecurityErrors.Message(code), null).ConfigureAwait(false);
+    }
+
+    // The dashboard is for people: a browser on this machine needs nothing (unless the options say otherwise, or the
+    // request came through a proxy, which would make every visitor look local); anyone else gives the secret, as a
+    // bearer token or as the password of HTTP Basic.
+    private string? AuthenticateViewer(HttpContext context)
+    {
+        var request = context.Request;
+        if (options.Value.Dashboard.Access == Hosting.DashboardAccess.Loopback
+            && (context.Connection.RemoteIpAddress is not { } address || IPAddress.IsLoopback(address))
+            && !request.Headers.ContainsKey("X-Forwarded-For") && !request.Headers.ContainsKey("Forwarded"))
+        {
+            return null;
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        ReadOnlySpan<char> secret = default;
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            secret = authorization.AsSpan(7).Trim();
+        }
+        else if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            Span<byte> decoded = stackalloc byte[512];
+            if (Convert.TryFromBase64String(authorization[6..].Trim(), decoded, out var written)
+                && Encoding.UTF8.GetString(decoded[..written]) is var credentials && credentials.IndexOf(':') is >= 0 and var colon)
+            {
+                secret = credentials.AsSpan(colon + 1);
+            }
+        }
+
+        if (secret.IsEmpty)
+        {
+            return SecurityErrors.Unauthorized;
+        }
+
+        foreach (var key in keys.Keys)
+        {
+            if (key.Matches(secret))
+            {
+                return null;
+            }
+        }
+
+        return SecurityErrors.Unauthorized;
     }
 
     private async ValueTask<string?> AuthenticateAsync(HttpContext context)

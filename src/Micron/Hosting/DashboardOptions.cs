@@ -1,0 +1,30 @@
+namespace Micron.Hosting;
+
+/// <summary>The dashboard at <c>/_micron/dashboard</c>: services, instances, routes and their traffic, live.</summary>
+public sealed class DashboardOptions
+{
+    /// <summary>
+    /// Gets or sets whether the dashboard is served and per-route traffic is recorded for it. When off,
+    /// <c>/_micron/dashboard</c> answers 404 and no request is metered.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets who may open the dashboard (after the IP allow list).</summary>
+    /// <value>The default value is <see cref="DashboardAccess.Loopback"/>.</value>
+    public DashboardAccess Access { get; set; } = DashboardAccess.Loopback;
+
+    /// <summary>Gets or sets how long an instance that went away stays listed as <c>down</c>.</summary>
+    /// <value>The default value is five minutes.</value>
+    public TimeSpan KeepDown { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Who may open the dashboard.</summary>
+public enum DashboardAccess
+{
+    /// <summary>A browser on this machine (a loopback address) without credentials; anyone else with the secret.</summary>
+    Loopback,
+
+    /// <summary>Only with the secret: <c>Authorization: Bearer {secret}</c>, or HTTP Basic with the secret as password.</summary>
+    Secret,
+}

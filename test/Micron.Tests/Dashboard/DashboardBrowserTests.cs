@@ -1,0 +1,57 @@
+using Micron.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Micron.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in a real headless Chromium (Debian's <c>chromium</c>, installed by <c>scripts/test.sh</c>; never a
+/// downloaded browser), over the Shop split into two processes.
+/// </summary>
+public class DashboardBrowserTests
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Patiently = new() { Timeout = 20_000 };
+
+    [Fact]
+    public async Task Dashboard_ShowsTheShopsServicesAndRoutes_AndAnInstanceGoingDown()
+    {
+        string[] common = ["--listen", "tcp://127.0.0.1:0", "--secret", TestHost.NewSecret(), "--heartbeat", "200ms"];
+        await using var account = HostProcess.Start("Shop", ["--services", "account,calculator", .. common]);
+        await account.WaitForListeningAsync();
+        await using var home = HostProcess.Start("Shop", ["--services", "home", .. common]);
+        var front = await home.WaitForListeningAsync();
+        using (var client = new HttpClient { BaseAddress = front })
+        {
+            (await client.GetStringAsync("/whois/1")).ShouldBe("""{"id":1,"username":"micromono"}""");
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium.Path,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+        var page = await browser.NewPageAsync();
+        var response = await page.GotoAsync(new Uri(front, "/_micron/dashboard").ToString());
+        response!.Status.ShouldBe(200);
+
+        var services = page.GetByTestId("services");
+        foreach (var service in new[] { "account", "calculator", "home" })
+        {
+            await Assertions.Expect(services.Locator($"tr[data-service='{service}'][data-health='healthy']")).ToBeVisibleAsync(Patiently);
+        }
+
+        await Assertions.Expect(page.GetByTestId("host")).ToContainTextAsync("home");
+        var whois = page.GetByTestId("routes").Locator("tr[data-path='/whois/{id}']");
+        await Assertions.Expect(whois).ToBeVisibleAsync(Patiently);
+        await Assertions.Expect(whois).ToContainTextAsync("home");
+        var accountInstance = page.GetByTestId("instances").Locator("tr[data-service='account']");
+        await Assertions.Expect(accountInstance).ToHaveAttributeAsync("data-status", "up", new() { Timeout = 20_000 });
+
+        // kill -9: no leave is announced; the front learns of it by silence (three heartbeats) and shows it down.
+        account.Signal("KILL");
+        await Assertions.Expect(accountInstance).ToHaveAttributeAsync("data-status", "down", new() { Timeout = 20_000 });
+        await Assertions.Expect(services.Locator("tr[data-service='account'][data-health='unavailable']")).ToBeVisibleAsync(Patiently);
+        await Assertions.Expect(services.Locator("tr[data-service='home'][data-health='healthy']")).ToBeVisibleAsync(Patiently);
+    }
+}
