@@ -41,8 +41,8 @@ public sealed class GatewayOptions
     /// pool: fewer thread switches per forwarded request. Only for a dedicated gateway (<c>--services none</c>), whose
     /// code never blocks; pair it with <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> for the upstream side.
     /// </summary>
-    /// <value>The default value is <see langword="false"/>.</value>
-    public bool PreferInlineScheduling { get; set; }
+    /// <value>The default value is <see langword="null"/>: on in a host that runs no service (<c>--services none</c>), else off.</value>
+    public bool? PreferInlineScheduling { get; set; }
 
     /// <summary>Gets or sets a template file used as the layout (<c>{{title}}</c>, <c>{{yield}}</c>, <c>{{model}}</c>).</summary>
     /// <value>The default value is <see langword="null"/>: the component set by <see cref="UseLayout{TComponent}"/>, else the built-in layout.</value>

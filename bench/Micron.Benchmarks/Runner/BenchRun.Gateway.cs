@@ -21,10 +21,10 @@ internal sealed partial class BenchRun
 
             // Ready once it found the backend by local discovery and forwards its routes. Measured as shipped, and tuned
             // as docs/spec/gateway.md describes for a dedicated gateway: dynamic PGO off (on a loaded 2-core machine its
-            // instrumented tier is slow to give way to optimized code), socket completions and Kestrel's scheduling inline.
+            // instrumented tier is slow to give way to optimized code) and socket completions inline.
             Measured micron, tunedResult;
             await using (var tuned = await ServerProcess.StartAsync(
-                dotnet, [self, "serve", "gateway", "{port}", "--Micron:Gateway:PreferInlineScheduling=true", .. quiet], "/hello/ready",
+                dotnet, [self, "serve", "gateway", "{port}", .. quiet], "/hello/ready",
                 environment: new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0", ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" }))
             {
                 tunedResult = await MeasureProxyAsync("Micron gateway, tuned", tuned.Url);

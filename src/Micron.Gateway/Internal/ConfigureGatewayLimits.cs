@@ -4,11 +4,12 @@ using Microsoft.Extensions.Options;
 namespace Micron.Gateway.Internal;
 
 /// <summary>Applies the gateway's client limits to Kestrel: 431 for large heads, 413 for large bodies, slow clients cut.</summary>
-internal sealed class ConfigureGatewayLimits(IOptions<GatewayOptions> options)
+internal sealed class ConfigureGatewayLimits(IOptions<GatewayOptions> options, IOptions<Hosting.MicronOptions> micron)
     : IConfigureOptions<KestrelServerOptions>, IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>
 {
     public void Configure(Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions transport)
-        => transport.UnsafePreferInlineScheduling |= options.Value.PreferInlineScheduling;
+        => transport.UnsafePreferInlineScheduling |= options.Value.PreferInlineScheduling
+            ?? string.Equals(micron.Value.Services?.Trim(), "none", StringComparison.OrdinalIgnoreCase);
 
     public void Configure(KestrelServerOptions kestrel)
     {
