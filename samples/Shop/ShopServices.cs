@@ -18,6 +18,6 @@ public static class ShopServices
     /// <returns>The builder.</returns>
     public static IMicronBuilder AddShop(this IMicronBuilder micron)
         => micron.AddService<AccountService>().AddService<CalculatorService>().AddService<HomeService>().AddService<ChatService>()
-            .AddService<OrdersService>().AddSqliteEventStore()
+            .AddService<OrdersService>().AddSqliteEventStore().AddEventSubscriber<OrderActivity>()
             .AddGateway(static o => o.UseLayout<ShopLayout>());
 }

@@ -100,10 +100,9 @@ internal sealed partial class PostgreSqlEventStore
         {
             try
             {
-                var missing = streams.Where(s => !store._knownVersions.ContainsKey(s)).ToArray();
-                if (store._knownHead < 0 || missing.Length > 0)
+                if (store._knownHead < 0 || streams.Any(s => !store._knownVersions.ContainsKey(s)))
                 {
-                    await ReadAsync(missing, cancellationToken).ConfigureAwait(false);
+                    await ReadAsync([.. streams], cancellationToken).ConfigureAwait(false);
                 }
 
                 _head = store._knownHead;
@@ -162,6 +161,7 @@ internal sealed partial class PostgreSqlEventStore
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+        // Reads the head and the versions of every stream of the batch (all of them: a moved head forgets the rest).
         private async Task ReadAsync(string[] missing, CancellationToken cancellationToken)
         {
             var connection = await store.WriterAsync(cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,12 @@ internal sealed partial class PostgreSqlEventStore : EventStoreBase
             builder.SearchPath = schema;
         }
 
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // The same few statements run all the time: prepared once per connection, they skip parsing and planning.
+            builder.MaxAutoPrepare = 32;
+        }
+
         _schema = schema;
         _dataSource = NpgsqlDataSource.Create(builder);
     }
@@ -32,15 +38,10 @@ internal sealed partial class PostgreSqlEventStore : EventStoreBase
     protected override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (!string.IsNullOrEmpty(_schema))
-        {
-            await using var create = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS \"{_schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Hosts starting together migrate one at a time.
-        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(7406120331); CREATE TABLE IF NOT EXISTS micron_schema (version int NOT NULL);", connection, transaction))
+        // Hosts starting together create and migrate one at a time (CREATE SCHEMA IF NOT EXISTS alone races).
+        var schema = string.IsNullOrEmpty(_schema) ? string.Empty : $"CREATE SCHEMA IF NOT EXISTS \"{_schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\";";
+        await using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock(7406120331); {schema} CREATE TABLE IF NOT EXISTS micron_schema (version int NOT NULL);", connection, transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -1,4 +1,5 @@
 using Micron.EventSourcing.Internal;
+using Micron.Services.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,12 +27,26 @@ public abstract partial class EventSubscriber : BackgroundService
     /// <param name="source">The event-sourced service whose events it handles.</param>
     /// <param name="services">The host's services.</param>
     protected EventSubscriber(string name, string source, IServiceProvider services)
+        : this(name, source, services, owner: null)
+    {
+    }
+
+    /// <summary>Creates a subscriber that belongs to a service: it runs only on the hosts that run that service.</summary>
+    /// <param name="name">The checkpoint's name: unique per subscriber, stable across restarts.</param>
+    /// <param name="source">The event-sourced service whose events it handles.</param>
+    /// <param name="services">The host's services.</param>
+    /// <param name="owner">
+    /// The service the subscriber belongs to, for example the one that serves what it builds; <see langword="null"/>
+    /// runs it on every host it is registered on.
+    /// </param>
+    protected EventSubscriber(string name, string source, IServiceProvider services, string? owner)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentNullException.ThrowIfNull(services);
         Name = name;
         Source = source;
+        Owner = owner;
         _services = services;
         _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(GetType());
     }
@@ -41,6 +56,12 @@ public abstract partial class EventSubscriber : BackgroundService
 
     /// <summary>Gets the service whose events are handled.</summary>
     public string Source { get; }
+
+    /// <summary>Gets the service the subscriber belongs to, or <see langword="null"/> when it runs on every host.</summary>
+    public string? Owner { get; }
+
+    /// <summary>Gets whether the subscriber runs on this host: it has no owner, or its owner is placed here.</summary>
+    public bool IsActive => Owner is null || _services.GetService<LocalServices>()?.Find(Owner) is not null;
 
     /// <summary>Gets the position of the last event handled.</summary>
     public long Checkpoint => Volatile.Read(ref _checkpoint);
@@ -54,6 +75,12 @@ public abstract partial class EventSubscriber : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!IsActive)
+        {
+            LogNotPlaced(_logger, Name, Owner!);
+            return;
+        }
+
         var store = _services.GetRequiredService<IEventStore>();
         var time = _services.GetService<TimeProvider>() ?? TimeProvider.System;
         var feed = new SubscriptionFeed(_services, store, Source);
@@ -89,6 +116,9 @@ public abstract partial class EventSubscriber : BackgroundService
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Subscriber {Subscriber} belongs to {Owner}, which does not run on this host; it stays idle")]
+    private static partial void LogNotPlaced(ILogger logger, string subscriber, string owner);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscriber {Subscriber} of {Source} failed after position {Checkpoint}; retrying")]
     private static partial void LogFailed(ILogger logger, string subscriber, string source, long checkpoint, Exception exception);

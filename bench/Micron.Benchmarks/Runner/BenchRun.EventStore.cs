@@ -8,7 +8,28 @@ internal sealed partial class BenchRun
 {
     private async Task EventStoreRowsAsync()
     {
-        Log("row 6: event stores");
+        Log("row 6: event stores (in this process, on every core: the embedded store is the server here)");
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsWindows())
+        {
+            await EventStoreRowsCoreAsync();
+            return;
+        }
+
+        using var self = Process.GetCurrentProcess();
+        var pinned = self.ProcessorAffinity;
+        self.ProcessorAffinity = (nint)((1L << Environment.ProcessorCount) - 1);
+        try
+        {
+            await EventStoreRowsCoreAsync();
+        }
+        finally
+        {
+            self.ProcessorAffinity = pinned;
+        }
+    }
+
+    private async Task EventStoreRowsCoreAsync()
+    {
         await EventStoreRowsAsync(() => new SqliteStoreBench());
         var postgres = Environment.GetEnvironmentVariable("MICRON_POSTGRES") is { Length: > 0 } configured
             ? configured

@@ -14,7 +14,7 @@ internal sealed class PostgreSqlStoreBench : EventStoreBench
     public PostgreSqlStoreBench(string connectionString)
     {
         _store = new PostgreSqlEventStore(connectionString, _schema, new EventStoreOptions(), TimeProvider.System);
-        _plain = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = _schema, MaxPoolSize = 64 });
+        _plain = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = _schema, MaxPoolSize = 64, MaxAutoPrepare = 32 });
     }
 
     public override string Name => "PostgreSQL";

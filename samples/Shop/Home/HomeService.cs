@@ -3,8 +3,11 @@ using Shop.Account;
 
 namespace Shop.Home;
 
-/// <summary>The Shop's pages and small JSON endpoints; asks <see cref="IAccount"/> about users.</summary>
-public sealed class HomeService(IAccount account, IMicron micron) : MicronService
+/// <summary>
+/// The Shop's pages and small JSON endpoints; asks <see cref="IAccount"/> about users, and shows the orders' activity
+/// (<see cref="OrderActivity"/>).
+/// </summary>
+public sealed class HomeService(IAccount account, IMicron micron, OrderActivity activity) : MicronService
 {
     /// <inheritdoc />
     protected override void Map(IServiceRoutes routes)
@@ -22,6 +25,9 @@ public sealed class HomeService(IAccount account, IMicron micron) : MicronServic
         routes.MapGet("/multiply/{first}/{second}", async (long first, long second, CancellationToken ct)
             => await micron.Act<long>("multiply", new { first, second }, ct));
         routes.MapGet("/profile/{id}", ProfileAsync);
+
+        // The orders placed and cancelled lately, newest first: followed from the orders service's events.
+        routes.MapGet("/activity", () => activity.Recent);
     }
 
     // One request that touches three services: home asks account (a contract call) and calculator (a pattern call).

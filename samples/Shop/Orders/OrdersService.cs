@@ -77,13 +77,3 @@ public sealed class OrdersService(IAccount account, EventSourcingContext context
             => CancelOrder(new CancelOrder(id, request.UserId), ct));
     }
 }
-
-/// <summary>The body of <c>POST /orders</c>.</summary>
-/// <param name="UserId">The user placing the order.</param>
-/// <param name="Product">What to order.</param>
-/// <param name="Quantity">How many.</param>
-public sealed record PlaceOrderRequest(int UserId, string? Product, int? Quantity);
-
-/// <summary>The body of <c>POST /orders/{id}/cancel</c>.</summary>
-/// <param name="UserId">The user cancelling the order.</param>
-public sealed record CancelOrderRequest(int UserId);

@@ -124,9 +124,12 @@ internal sealed partial class ModelHost<TModel>(
             var state = State;
             var model = state.Model;
             var position = state.Position;
-            while (position < target)
+            // The next page is read while this one is applied (a rebuild reads and reduces on two cores).
+            var next = position < target ? store.ReadAllAsync(position, ReadBatch, cancellationToken) : null;
+            while (next is not null)
             {
-                var events = await store.ReadAllAsync(position, ReadBatch, cancellationToken).ConfigureAwait(false);
+                var events = await next.ConfigureAwait(false);
+                next = events.Count == ReadBatch && events[^1].Position < target ? ReadPageAsync(events[^1].Position, cancellationToken) : null;
                 foreach (var e in events)
                 {
                     model = Apply(model, e);
@@ -134,10 +137,6 @@ internal sealed partial class ModelHost<TModel>(
                 }
 
                 Volatile.Write(ref _state, new ModelState<TModel>(model, position));
-                if (events.Count < ReadBatch)
-                {
-                    break;
-                }
             }
 
             if (options.SnapshotEvery > 0 && _sinceSnapshot >= options.SnapshotEvery)
@@ -150,6 +149,9 @@ internal sealed partial class ModelHost<TModel>(
             _apply.Release();
         }
     }
+
+    private Task<IReadOnlyList<RecordedEvent>> ReadPageAsync(long after, CancellationToken cancellationToken)
+        => Task.Run(() => store.ReadAllAsync(after, ReadBatch, cancellationToken), cancellationToken);
 
     private TModel Apply(TModel model, RecordedEvent e)
     {

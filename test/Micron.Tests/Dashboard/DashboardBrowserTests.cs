@@ -5,7 +5,7 @@ namespace Micron.Tests.Dashboard;
 
 /// <summary>
 /// The dashboard in a real headless Chromium (Debian's <c>chromium</c>, installed by <c>scripts/test.sh</c>; never a
-/// downloaded browser), over the Shop split into two processes.
+/// downloaded browser), over the Shop split into processes behind a gateway.
 /// </summary>
 public class DashboardBrowserTests
 {
@@ -14,14 +14,17 @@ public class DashboardBrowserTests
     [Fact]
     public async Task Dashboard_ShowsTheShopsServicesAndRoutes_AndAnInstanceGoingDown()
     {
-        string[] common = ["--listen", "tcp://127.0.0.1:0", "--secret", TestHost.NewSecret(), "--heartbeat", "200ms"];
+        // The Shop in micro mode: a pure gateway in front, services in two processes behind it.
+        string[] common = ["--listen", "tcp://127.0.0.1:0", "--secret", TestHost.NewSecret(), "--heartbeat", "200ms", "--data-dir", Directory.CreateTempSubdirectory("micron-dash-").FullName];
         await using var account = HostProcess.Start("Shop", ["--services", "account,calculator", .. common]);
         await account.WaitForListeningAsync();
-        await using var home = HostProcess.Start("Shop", ["--services", "home", .. common]);
-        var front = await home.WaitForListeningAsync();
+        await using var rest = HostProcess.Start("Shop", ["--services", "home,chat,orders", .. common]);
+        await rest.WaitForListeningAsync();
+        await using var gateway = HostProcess.Start("Shop", ["--services", "none", .. common]);
+        var front = await gateway.WaitForListeningAsync();
         using (var client = new HttpClient { BaseAddress = front })
         {
-            (await client.GetStringAsync("/whois/1")).ShouldBe("""{"id":1,"username":"micromono"}""");
+            await Eventually.TrueAsync(async () => (await client.GetAsync("/whois/1")).IsSuccessStatusCode, "the gateway forwarding to home", TimeSpan.FromSeconds(20));
         }
 
         using var playwright = await Playwright.CreateAsync();
@@ -36,15 +39,16 @@ public class DashboardBrowserTests
         response!.Status.ShouldBe(200);
 
         var services = page.GetByTestId("services");
-        foreach (var service in new[] { "account", "calculator", "home" })
+        foreach (var service in new[] { "account", "calculator", "chat", "home", "orders" })
         {
             await Assertions.Expect(services.Locator($"tr[data-service='{service}'][data-health='healthy']")).ToBeVisibleAsync(Patiently);
         }
 
-        await Assertions.Expect(page.GetByTestId("host")).ToContainTextAsync("home");
+        await Assertions.Expect(page.GetByTestId("host")).ToContainTextAsync("no service (gateway)");
         var whois = page.GetByTestId("routes").Locator("tr[data-path='/whois/{id}']");
         await Assertions.Expect(whois).ToBeVisibleAsync(Patiently);
         await Assertions.Expect(whois).ToContainTextAsync("home");
+        await Assertions.Expect(whois).ToContainTextAsync("remote");
         var accountInstance = page.GetByTestId("instances").Locator("tr[data-service='account']");
         await Assertions.Expect(accountInstance).ToHaveAttributeAsync("data-status", "up", new() { Timeout = 20_000 });
 

@@ -118,6 +118,32 @@ public abstract class ShopOrdersTests(ShopCluster shop)
         }
     }
 
+    [Fact]
+    public async Task Activity_OnHome_FollowsTheOrdersEvents_PlacedThenCancelled()
+    {
+        // home follows orders' events: from its store in a monolith, over orders' signed feed when they are apart.
+        using var home = _cluster.CreateClient("home");
+        var order = await PlaceAsync("kite", 4);
+        (await _orders.PostAsync($"/orders/{order.Id}/cancel", Json("""{"userId":1}"""))).EnsureSuccessStatusCode();
+
+        List<JsonElement> mine = [];
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var activity = await home.GetFromJsonAsync<List<JsonElement>>("/activity");
+                mine = [.. activity!.Where(a => a.GetProperty("orderId").GetInt64() == order.Id)];
+                return mine.Count == 2;
+            },
+            "the order placed and cancelled in home's activity",
+            TimeSpan.FromSeconds(20));
+
+        mine[0].GetProperty("kind").GetString().ShouldBe("cancelled");
+        mine[1].GetProperty("kind").GetString().ShouldBe("placed");
+        mine[1].GetProperty("product").GetString().ShouldBe("kite");
+        mine[1].GetProperty("quantity").GetInt32().ShouldBe(4);
+        mine[0].GetProperty("position").GetInt64().ShouldBeGreaterThan(mine[1].GetProperty("position").GetInt64());
+    }
+
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
     private async Task<Order> PlaceAsync(string product, int quantity)

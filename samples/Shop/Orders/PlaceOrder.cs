@@ -5,8 +5,3 @@ namespace Shop.Orders;
 /// <param name="Product">What to order; required.</param>
 /// <param name="Quantity">How many, from 1 to 100; required.</param>
 public sealed record PlaceOrder(int UserId, string? Product, int? Quantity);
-
-/// <summary>Cancels an open order of the user's own (<c>POST /orders/{id}/cancel</c>).</summary>
-/// <param name="OrderId">The order.</param>
-/// <param name="UserId">The user cancelling it: the one who placed it.</param>
-public sealed record CancelOrder(long OrderId, int UserId);

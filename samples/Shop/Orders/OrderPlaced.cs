@@ -9,8 +9,3 @@ namespace Shop.Orders;
 /// <param name="Quantity">How many.</param>
 [EventType("OrderPlaced.v1")]
 public sealed record OrderPlaced(long OrderId, int UserId, string Product, int Quantity);
-
-/// <summary>An open order was cancelled by the user who placed it.</summary>
-/// <param name="OrderId">The order's id.</param>
-[EventType("OrderCancelled.v1")]
-public sealed record OrderCancelled(long OrderId);
