@@ -42,9 +42,9 @@ internal sealed partial class BenchRun
                 $"Micron gateway: {micron.Rps:N0}; tuned: {tunedResult.Rps:N0}", $"backend directly: {direct.Rps:N0}", Ratio(micron.Rps, direct.Rps),
                 Peer(static m => m.Rps, "N0") + (nginx is { } n ? $"; tuned / nginx: {Ratio(tunedResult.Rps, n.Rps)}" : string.Empty)));
             _rows.Add(Row("4", "gateway: p50 us at 1 connection, and what the hop adds (lower is better; target: adds <= 60 us)",
-                $"Micron gateway: {micron.P50:N0} (+{micron.P50 - direct.P50:N0}); tuned: {tunedResult.P50:N0} (+{tunedResult.P50 - direct.P50:N0})",
+                $"Micron gateway: {micron.P50:N0} ({Added(micron.P50 - direct.P50)}); tuned: {tunedResult.P50:N0} ({Added(tunedResult.P50 - direct.P50)})",
                 $"backend directly: {direct.P50:N0}", Ratio(micron.P50, direct.P50),
-                nginx is { } p ? $"{nginxName}: {p.P50:N0} (+{p.P50 - direct.P50:N0})" : nginxName));
+                nginx is { } p ? $"{nginxName}: {p.P50:N0} ({Added(p.P50 - direct.P50)})" : nginxName));
             _rows.Add(Row("4", $"gateway: resident memory while streaming a {megabytes:N0} MiB body to a client (target: flat)",
                 $"Micron gateway: {idle:N0} MiB before, {peak:N0} MiB at most during ({megabytes / seconds:N0} MiB/s)", "-", "-", "-"));
             Log($"  gateway {micron.Rps:N0} req/s, p50 {micron.P50:N0} us; direct {direct.Rps:N0}, {direct.P50:N0} us; nginx {nginx?.Rps:N0}, {nginx?.P50:N0} us; RSS {idle:N0} -> {peak:N0} MiB");
@@ -154,6 +154,9 @@ internal sealed partial class BenchRun
 
         return (idle, peak, clock.Elapsed.TotalSeconds);
     }
+
+    private static string Added(double microseconds)
+        => (microseconds >= 0 ? "+" : string.Empty) + microseconds.ToString("N0", CultureInfo.InvariantCulture);
 
     private static double ResidentMiB(int pid)
     {
