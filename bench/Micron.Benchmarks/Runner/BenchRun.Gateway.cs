@@ -59,7 +59,7 @@ internal sealed partial class BenchRun
     private async Task<Measured> MeasureProxyAsync(string name, Uri server)
     {
         var request = RawHttpConnection.EncodeRequest(new Uri(server, "/hello/world"));
-        await HttpLoadGenerator.ClosedLoopAsync(server, request, 32, _warmup * 2, _cancel);
+        await HttpLoadGenerator.ClosedLoopAsync(server, request, 32, _settle, _cancel);
         var rps = await MedianAsync(() => HttpLoadGenerator.ClosedLoopAsync(server, request, 32, _measure, _cancel), static r => r.RequestsPerSecond);
         await HttpLoadGenerator.ClosedLoopAsync(server, request, 1, _warmup, _cancel);
         var p50 = await MedianAsync(() => HttpLoadGenerator.ClosedLoopAsync(server, request, 1, _measure, _cancel), static r => r.PercentileMicroseconds(50));

@@ -26,6 +26,11 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
     private const int Runs = 3;
     private readonly TimeSpan _measure = quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(5);
     private readonly TimeSpan _warmup = quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(2);
+
+    // Servers whose request path spans many methods (a signed remote call, a proxy hop, a fan-out) reach their steady
+    // speed only once .NET's tiered JIT has recompiled that path with profile data, which under load takes seconds:
+    // the rows that compare such servers warm every side, Micron's and the baseline's alike, this long.
+    private readonly TimeSpan _settle = quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(10);
     private readonly List<string> _rows = [];
     private readonly List<string> _failures = [];
     private readonly CancellationToken _cancel = CancellationToken.None;
@@ -224,8 +229,8 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
                 _ = await response.Content.ReadFromJsonAsync<Quote>();
             };
 
-            await CallLoadGenerator.RunAsync(micron, 32, _warmup);
-            await CallLoadGenerator.RunAsync(baseline, 32, _warmup);
+            await CallLoadGenerator.RunAsync(micron, 32, _settle);
+            await CallLoadGenerator.RunAsync(baseline, 32, _settle);
             var micron32 = await RunsAsync(() => CallLoadGenerator.RunAsync(micron, 32, _measure));
             var baseline32 = await RunsAsync(() => CallLoadGenerator.RunAsync(baseline, 32, _measure));
             var micron1 = await RunsAsync(() => CallLoadGenerator.RunAsync(micron, 1, _measure));
@@ -367,7 +372,7 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
 
             var home = servers[^1].Url;
             var request = RawHttpConnection.EncodeRequest(new Uri(home, "/profile/1"));
-            await HttpLoadGenerator.ClosedLoopAsync(home, request, 32, _warmup, _cancel);
+            await HttpLoadGenerator.ClosedLoopAsync(home, request, 32, _settle, _cancel);
             var p50 = await MedianAsync(() => HttpLoadGenerator.ClosedLoopAsync(home, request, 1, _measure, _cancel), static r => r.PercentileMicroseconds(50));
             var cpu = new double[Runs];
             for (var run = 0; run < Runs; run++)
@@ -442,7 +447,7 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
             .AppendLine($"Machine: {Machine.Describe()}.")
             .AppendLine()
             .AppendLine($"Mode: {(quick ? "quick (smoke run; figures are not comparable)" : "full")}; every figure is the median of {Runs} runs "
-                + $"of {_measure.TotalSeconds:0.#} s after {_warmup.TotalSeconds:0.#} s of warm-up; servers pinned to CPU 0 and the load generator to CPU 1; "
+                + $"of {_measure.TotalSeconds:0.#} s after {_warmup.TotalSeconds:0.#} s of warm-up ({_settle.TotalSeconds:0.#} s for every side of rows 3 to 5); servers pinned to CPU 0 and the load generator to CPU 1; "
                 + $"the whole run took {elapsed.TotalSeconds:0} s. Ratios are Micron / baseline.")
             .AppendLine()
             .AppendLine("| # | measure | Micron | baseline | ratio | peers |")
