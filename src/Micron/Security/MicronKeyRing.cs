@@ -38,4 +38,16 @@ public sealed class MicronKeyRing
 
         return null;
     }
+
+    /// <summary>Whether a secret given as is (a bearer token, a password) is one of the accepted keys, in constant time.</summary>
+    internal bool Accepts(ReadOnlySpan<char> secret)
+    {
+        var accepted = false;
+        foreach (var key in Keys)
+        {
+            accepted |= key.Matches(secret);
+        }
+
+        return accepted;
+    }
 }

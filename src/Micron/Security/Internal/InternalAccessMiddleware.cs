@@ -78,20 +78,7 @@ internal sealed partial class InternalAccessMiddleware(
             }
         }
 
-        if (secret.IsEmpty)
-        {
-            return SecurityErrors.Unauthorized;
-        }
-
-        foreach (var key in keys.Keys)
-        {
-            if (key.Matches(secret))
-            {
-                return null;
-            }
-        }
-
-        return SecurityErrors.Unauthorized;
+        return !secret.IsEmpty && keys.Accepts(secret) ? null : SecurityErrors.Unauthorized;
     }
 
     private async ValueTask<string?> AuthenticateAsync(HttpContext context)
@@ -100,16 +87,7 @@ internal sealed partial class InternalAccessMiddleware(
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            var token = authorization.AsSpan(7).Trim();
-            foreach (var key in keys.Keys)
-            {
-                if (key.Matches(token))
-                {
-                    return null;
-                }
-            }
-
-            return SecurityErrors.Unauthorized;
+            return keys.Accepts(authorization.AsSpan(7).Trim()) ? null : SecurityErrors.Unauthorized;
         }
 
         var signature = request.Headers[MicronSignature.HeaderName].ToString();
