@@ -61,7 +61,6 @@ public static class MicronServiceCollectionExtensions
             services.AddMetrics();
             services.TryAddSingleton<RouteMetrics>();
             services.TryAddSingleton<InstanceTracker>();
-            services.AddHostedService<DashboardService>();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AspNetCore.Http.Json.JsonOptions>, ConfigureJsonForEnvironment>());
 
             // Binding failures throw, so they are answered as problem documents like every other error.

@@ -92,8 +92,10 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
             _ = app.Services.GetRequiredService<IpAllowList>();
             _ = app.Services.GetRequiredService<IDiscoveryProvider>();
 
-            // Listening before the first request, so the dashboard's figures start with the host.
+            // Listening before the first request and the first announcement, so the dashboard's figures and its list of
+            // instances start with the host.
             _ = app.Services.GetRequiredService<RouteMetrics>();
+            _ = app.Services.GetRequiredService<InstanceTracker>();
             MapServices(app);
             foreach (var feature in app.Services.GetServices<IMicronApplicationFeature>())
             {

@@ -41,7 +41,7 @@ internal static class DashboardEndpoints
             EndpointDataSource endpoints, IEnumerable<IRouteConflictSource> conflicts, TimeProvider time) =>
         {
             context.Response.Headers.CacheControl = "no-store";
-            var instances = tracker.Update();
+            var instances = tracker.Snapshot();
             var localNames = local.All.Select(static s => s.Registration.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
             return Results.Json(new DashboardModel(
                 time.GetUtcNow(),
