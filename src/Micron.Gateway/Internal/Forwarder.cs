@@ -1,6 +1,5 @@
 using System.Net;
 using Micron.Discovery;
-using Micron.Hosting;
 using Micron.Http;
 using Micron.Rpc.Internal;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,18 +19,15 @@ internal sealed partial class Forwarder : IDisposable
     private readonly InstanceHealth _health;
     private readonly GatewayOptions _options;
     private readonly ILogger<Forwarder> _logger;
-    private readonly bool _leastInFlight;
     private readonly DeadlinePool _deadlines = new();
-    private int _turn;
 
-    public Forwarder(ServiceRegistry registry, InstanceHealth health, GatewayHost host, IOptions<GatewayOptions> options, IOptions<MicronOptions> micron, ILogger<Forwarder> logger)
+    public Forwarder(ServiceRegistry registry, InstanceHealth health, GatewayHost host, IOptions<GatewayOptions> options, ILogger<Forwarder> logger)
     {
         _registry = registry;
         _health = health;
         _options = options.Value;
         _logger = logger;
         HostId = host.Id;
-        _leastInFlight = string.Equals(micron.Value.LoadBalancing, "LeastInFlight", StringComparison.OrdinalIgnoreCase);
         Invoker = new HttpMessageInvoker(
             new SocketsHttpHandler
             {
@@ -198,48 +194,12 @@ internal sealed partial class Forwarder : IDisposable
         }
     }
 
-    /// <summary>Picks an instance of a remote service by the host's policy, skipping broken ones and <paramref name="exclude"/>.</summary>
+    /// <summary>
+    /// Picks an instance of a remote service by the host's policy, skipping broken ones and <paramref name="exclude"/>.
+    /// A local instance of a remote route's service appears only while the table catches up; routing serves it locally.
+    /// </summary>
     internal ServiceInstance? Pick(string service, ServiceInstance? exclude)
-    {
-        var instances = _registry.InstancesOf(service);
-        var count = instances.Count;
-        if (count == 0)
-        {
-            return null;
-        }
-
-        if (_leastInFlight)
-        {
-            ServiceInstance? best = null;
-            var fewest = int.MaxValue;
-            for (var i = 0; i < count; i++)
-            {
-                var candidate = instances[i];
-                if (Usable(candidate, exclude) && _health.For(candidate) is { IsBroken: false } entry && entry.InFlight < fewest)
-                {
-                    (best, fewest) = (candidate, entry.InFlight);
-                }
-            }
-
-            return best;
-        }
-
-        var start = (uint)Interlocked.Increment(ref _turn);
-        for (var i = 0u; i < count; i++)
-        {
-            var candidate = instances[(int)((start + i) % (uint)count)];
-            if (Usable(candidate, exclude) && !_health.For(candidate).IsBroken)
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    // A local instance of a remote route's service appears only while the table catches up; routing serves it locally.
-    private static bool Usable(ServiceInstance candidate, ServiceInstance? exclude)
-        => !candidate.IsLocal && (exclude is null || !string.Equals(candidate.Id, exclude.Id, StringComparison.Ordinal));
+        => _health.Choose(_registry, service, exclude is null ? [] : [exclude], remoteOnly: true);
 
     private static Uri Target(ServiceInstance instance, InstanceHealth.Entry entry, HttpContext context)
     {

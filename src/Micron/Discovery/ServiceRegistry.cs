@@ -65,9 +65,12 @@ public sealed partial class ServiceRegistry
             return null;
         }
 
-        var turn = Interlocked.Increment(ref _turns.GetOrAdd(service, static _ => new StrongBox<int>(-1)).Value);
-        return candidates[(int)((uint)turn % (uint)candidates.Count)];
+        return candidates[(int)(NextTurn(service) % (uint)candidates.Count)];
     }
+
+    /// <summary>The next turn of a service's round robin: 0, 1, 2, ... (wrapping), shared by every way of picking.</summary>
+    internal uint NextTurn(string service)
+        => (uint)Interlocked.Increment(ref _turns.GetOrAdd(service, static _ => new StrongBox<int>(-1)).Value);
 
     /// <summary>Takes in an announcement; <see langword="null"/> when accepted, else why it was rejected.</summary>
     /// <param name="announcement">The announcement.</param>

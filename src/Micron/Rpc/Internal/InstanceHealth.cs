@@ -17,40 +17,64 @@ internal sealed class InstanceHealth(TimeProvider time, IOptions<MicronOptions> 
 
     public Entry For(ServiceInstance instance) => _entries.GetOrAdd(instance.Id, static (_, state) => new Entry(state.time, state.options), (time, options: options.Value));
 
-    /// <summary>Chooses among the instances not tried and not broken, by the configured policy.</summary>
-    public ServiceInstance? Choose(ServiceRegistry registry, string service, List<ServiceInstance> tried)
+    /// <summary>
+    /// Chooses among the instances not tried and not broken, by the configured policy (round robin, or fewest calls in
+    /// flight); <paramref name="remoteOnly"/> also skips this host's own instances. Allocates nothing.
+    /// </summary>
+    public ServiceInstance? Choose(ServiceRegistry registry, string service, IReadOnlyList<ServiceInstance> tried, bool remoteOnly = false)
     {
-        var excluded = new List<ServiceInstance>(tried);
-        foreach (var instance in registry.InstancesOf(service))
+        var instances = registry.InstancesOf(service);
+        var count = instances.Count;
+        if (count == 0)
         {
-            if (_entries.TryGetValue(instance.Id, out var entry) && entry.IsBroken)
+            return null;
+        }
+
+        if (string.Equals(options.Value.LoadBalancing, "LeastInFlight", StringComparison.OrdinalIgnoreCase))
+        {
+            ServiceInstance? best = null;
+            var fewest = int.MaxValue;
+            for (var i = 0; i < count; i++)
             {
-                excluded.Add(instance);
+                var candidate = instances[i];
+                if (Usable(candidate, tried, remoteOnly) && For(candidate).InFlight is var inFlight && inFlight < fewest)
+                {
+                    (best, fewest) = (candidate, inFlight);
+                }
+            }
+
+            return best;
+        }
+
+        var start = registry.NextTurn(service);
+        for (var i = 0u; i < count; i++)
+        {
+            var candidate = instances[(int)((start + i) % (uint)count)];
+            if (Usable(candidate, tried, remoteOnly))
+            {
+                return candidate;
             }
         }
 
-        if (!string.Equals(options.Value.LoadBalancing, "LeastInFlight", StringComparison.OrdinalIgnoreCase))
+        return null;
+    }
+
+    private bool Usable(ServiceInstance candidate, IReadOnlyList<ServiceInstance> tried, bool remoteOnly)
+    {
+        if ((remoteOnly && candidate.IsLocal) || (_entries.TryGetValue(candidate.Id, out var entry) && entry.IsBroken))
         {
-            return registry.Pick(service, excluded);
+            return false;
         }
 
-        ServiceInstance? best = null;
-        var fewest = int.MaxValue;
-        foreach (var instance in registry.InstancesOf(service))
+        for (var i = 0; i < tried.Count; i++)
         {
-            if (excluded.Any(e => e.Id == instance.Id))
+            if (string.Equals(tried[i].Id, candidate.Id, StringComparison.Ordinal))
             {
-                continue;
-            }
-
-            var inFlight = For(instance).InFlight;
-            if (inFlight < fewest)
-            {
-                (best, fewest) = (instance, inFlight);
+                return false;
             }
         }
 
-        return best;
+        return true;
     }
 
     internal sealed class Entry
