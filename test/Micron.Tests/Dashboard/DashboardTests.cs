@@ -69,7 +69,7 @@ public class DashboardTests
     public async Task Data_ShowsARemoteInstance_ThenShowsItDown_WhenItStops()
     {
         var secret = TestHost.NewSecret();
-        string[] common = ["--secret", secret, "--heartbeat", "200ms"];
+        string[] common = ["--secret", secret, "--heartbeat", "1s"];
         await using var front = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<ShopService>().AddService<StockService>(), ["--services", "shop", .. common]);
         var stock = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<ShopService>().AddService<StockService>(), ["--services", "stock", .. common]);
         try

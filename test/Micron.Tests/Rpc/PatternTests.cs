@@ -89,7 +89,9 @@ public class PatternTests
     public async Task Act_Remote_GoesToTheInstanceThatAnnouncedThePattern()
     {
         var secret = TestHost.NewSecret();
-        string[] common = ["--secret", secret, "--heartbeat", "200ms"];
+        // A heartbeat of 1 s: these tests need the hosts to find each other, not fast eviction, and a 200 ms heartbeat
+        // (600 ms of silence before eviction) did not survive a busy CI machine.
+        string[] common = ["--secret", secret, "--heartbeat", "1s"];
         await using var math = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<MathService>().AddService<AskerService>(), ["--services", "math", .. common]);
         await using var asker = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<MathService>().AddService<AskerService>(), ["--services", "asker", .. common]);
         var micron = asker.App.Services.GetRequiredService<IMicron>();
@@ -106,7 +108,7 @@ public class PatternTests
     public async Task Act_RemoteHandlerPastTheDeadline_IsATimeoutAtTheCaller()
     {
         var secret = TestHost.NewSecret();
-        string[] common = ["--secret", secret, "--heartbeat", "200ms", "--Micron:CallTimeout=00:00:00.300"];
+        string[] common = ["--secret", secret, "--heartbeat", "1s", "--Micron:CallTimeout=00:00:00.300"];
         await using var math = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<MathService>().AddService<AskerService>(), ["--services", "math", .. common]);
         await using var asker = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<MathService>().AddService<AskerService>(), ["--services", "asker", .. common]);
         await Eventually.TrueAsync(() => asker.App.Services.GetRequiredService<Micron.Discovery.ServiceRegistry>().InstancesOf("math").Count > 0, "math discovered");
