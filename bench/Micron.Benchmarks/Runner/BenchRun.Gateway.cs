@@ -19,17 +19,8 @@ internal sealed partial class BenchRun
 
             var direct = await MeasureProxyAsync("direct", backend.Url);
 
-            // Ready once it found the backend by local discovery and forwards its routes. Measured as shipped, and tuned
-            // as docs/spec/gateway.md describes for a dedicated gateway: dynamic PGO off (on a loaded 2-core machine its
-            // instrumented tier is slow to give way to optimized code) and socket completions inline.
-            Measured micron, tunedResult;
-            await using (var tuned = await ServerProcess.StartAsync(
-                dotnet, [self, "serve", "gateway", "{port}", .. quiet], "/hello/ready",
-                environment: new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0", ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1" }))
-            {
-                tunedResult = await MeasureProxyAsync("Micron gateway, tuned", tuned.Url);
-            }
-
+            // Ready once it found the backend by local discovery and forwards its routes.
+            Measured micron;
             await using var gateway = await ServerProcess.StartAsync(dotnet, [self, "serve", "gateway", "{port}", .. quiet], "/hello/ready");
             micron = await MeasureProxyAsync("Micron gateway", gateway.Url);
             var (nginx, nginxName) = await MeasureNginxAsync(backend.Url);
@@ -39,10 +30,9 @@ internal sealed partial class BenchRun
             string Peer(Func<Measured, double> pick, string format)
                 => nginx is { } n ? $"{nginxName}: {pick(n).ToString(format, CultureInfo.InvariantCulture)} (gateway / nginx: {Ratio(pick(micron), pick(n))})" : nginxName;
             _rows.Add(Row("4", "gateway: req/s at 32 connections (higher is better; target >= nginx)",
-                $"Micron gateway: {micron.Rps:N0}; tuned: {tunedResult.Rps:N0}", $"backend directly: {direct.Rps:N0}", Ratio(micron.Rps, direct.Rps),
-                Peer(static m => m.Rps, "N0") + (nginx is { } n ? $"; tuned / nginx: {Ratio(tunedResult.Rps, n.Rps)}" : string.Empty)));
+                $"Micron gateway: {micron.Rps:N0}", $"backend directly: {direct.Rps:N0}", Ratio(micron.Rps, direct.Rps), Peer(static m => m.Rps, "N0")));
             _rows.Add(Row("4", "gateway: p50 us at 1 connection, and what the hop adds (lower is better; target: adds <= 60 us)",
-                $"Micron gateway: {micron.P50:N0} ({Added(micron.P50 - direct.P50)}); tuned: {tunedResult.P50:N0} ({Added(tunedResult.P50 - direct.P50)})",
+                $"Micron gateway: {micron.P50:N0} ({Added(micron.P50 - direct.P50)})",
                 $"backend directly: {direct.P50:N0}", Ratio(micron.P50, direct.P50),
                 nginx is { } p ? $"{nginxName}: {p.P50:N0} ({Added(p.P50 - direct.P50)})" : nginxName));
             _rows.Add(Row("4", $"gateway: resident memory while streaming a {megabytes:N0} MiB body to a client (target: flat)",

@@ -22,6 +22,7 @@ namespace Micron.Hosting;
 /// </remarks>
 public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEndpointRouteBuilder, IAsyncDisposable
 {
+    private const string SingleProcMultiplier = "DOTNET_TC_DelaySingleProcMultiplier";
     private readonly WebApplication _app;
     private readonly MicronStartupException? _startupError;
 
@@ -119,6 +120,14 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
             LogAccepting(Logger, url);
         }
 
+        // On one CPU (a container limited to one, or taskset) .NET waits ten times longer before it recompiles hot
+        // code with full optimization, and restarts that wait whenever new code runs: a busy host takes tens of
+        // seconds instead of a few to reach its speed. The multiplier can only be set before the process starts.
+        if (System.Environment.ProcessorCount == 1 && System.Environment.GetEnvironmentVariable(SingleProcMultiplier) is null)
+        {
+            LogSingleProcessor(Logger, SingleProcMultiplier);
+        }
+
         _app.Lifetime.ApplicationStopping.Register(static state => LogShuttingDown((ILogger)state!), Logger);
     }
 
@@ -178,4 +187,7 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Critical, Message = "The host could not start")]
     private static partial void LogStartFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "This process may use one CPU: .NET delays optimizing hot code ten times longer there, so the host reaches its full speed only after tens of seconds of traffic; set {Variable}=1 before starting it to warm up as fast as on more CPUs")]
+    private static partial void LogSingleProcessor(ILogger logger, string variable);
 }

@@ -16,11 +16,16 @@ internal sealed class MicronPatterns(
     Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IMicron
 {
     public const string ActPath = "/_micron/act";
+
+    // Acts are nearly always constant texts: parsing one is a sorted dictionary and a few strings, so parsed acts are
+    // kept, up to a bound that a caller building patterns from data (an id in each) cannot push memory past.
+    private const int MaxRemembered = 1024;
     private readonly ConcurrentDictionary<string, Pattern?> _announced = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Pattern> _acts = new(StringComparer.Ordinal);
 
     public async Task<T?> Act<T>(string pattern, object? payload = null, CancellationToken cancellationToken = default)
     {
-        var act = Pattern.Parse(pattern);
+        var act = Parse(pattern);
         var options = json.Value.SerializerOptions;
         var local = table.Best(act);
         var (remoteService, remoteSpecificity) = BestRemote(act);
@@ -36,6 +41,23 @@ internal sealed class MicronPatterns(
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new ActEnvelope(act.Text, payload is null ? null : JsonSerializer.SerializeToElement(payload, payload.GetType(), options)), options);
         return (T?)await caller.PostAsync(remoteService, ActPath, body, typeof(T), idempotent: false, $"act {act}", cancellationToken).ConfigureAwait(false);
+    }
+
+    private Pattern Parse(string pattern)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
+        if (_acts.TryGetValue(pattern, out var known))
+        {
+            return known;
+        }
+
+        var parsed = Pattern.Parse(pattern);
+        if (_acts.Count < MaxRemembered)
+        {
+            _acts.TryAdd(pattern, parsed);
+        }
+
+        return parsed;
     }
 
     private (string? Service, int Specificity) BestRemote(Pattern act)
