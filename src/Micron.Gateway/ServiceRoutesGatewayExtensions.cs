@@ -1,10 +1,10 @@
 using System.Net.WebSockets;
+using Micron.Assets.Internal;
 using Micron.Gateway.Internal;
 using Micron.Gateway.Middleware;
 using Micron.Http;
 using Micron.Services;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 
@@ -13,8 +13,6 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>What a service's routes can ask of the gateway: middleware, layout, WebSockets and assets.</summary>
 public static class ServiceRoutesGatewayExtensions
 {
-    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
-
     /// <summary>
     /// Provides a named middleware that routes of any service may require with <see cref="RequireMiddleware"/>: called
     /// directly in the same host, and through <c>POST /_micron/middleware/{service}/{name}</c> from other hosts.
@@ -79,9 +77,14 @@ public static class ServiceRoutesGatewayExtensions
     }
 
     /// <summary>
-    /// Serves the files under <paramref name="directory"/> at <paramref name="prefix"/>; a gateway forwards the prefix to
-    /// this service. Paths that leave the directory are not found.
+    /// Serves the files under <paramref name="directory"/> at <paramref name="prefix"/> (<c>GET</c> and <c>HEAD</c>, with
+    /// <c>ETag</c>, <c>Last-Modified</c>, conditional requests and ranges); a gateway forwards the prefix to this service.
+    /// Paths that leave the directory are not found.
     /// </summary>
+    /// <remarks>
+    /// A service declared in a Razor class library needs no call: its static web assets are served at
+    /// <c>/_content/{Library}/</c> and forwarded the same way (see <c>docs/gateway.md</c>).
+    /// </remarks>
     /// <param name="routes">The service's routes.</param>
     /// <param name="prefix">The URL prefix, for example <c>/home/assets</c>.</param>
     /// <param name="directory">The folder, relative to the application's base directory unless absolute; <c>wwwroot</c> by default.</param>
@@ -92,20 +95,6 @@ public static class ServiceRoutesGatewayExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
         var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, directory));
         Directory.CreateDirectory(root);
-        var files = new PhysicalFileProvider(root);
-        prefix = "/" + prefix.Trim('/');
-        return routes.MapMethods(prefix + "/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>
-        {
-            var path = context.Request.RouteValues["path"] as string ?? string.Empty;
-            var file = path.Contains("..", StringComparison.Ordinal) || path.Contains('\\', StringComparison.Ordinal) ? null : files.GetFileInfo(path);
-            if (file is not { Exists: true, IsDirectory: false })
-            {
-                throw new HttpError(StatusCodes.Status404NotFound, "Not Found", ErrorCodes.NotFound);
-            }
-
-            context.Response.ContentType = ContentTypes.TryGetContentType(file.Name, out var type) ? type : "application/octet-stream";
-            context.Response.ContentLength = file.Length;
-            return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.SendFileAsync(file, context.RequestAborted);
-        }).WithMetadata(new AssetsEndpointMetadata(prefix));
+        return AssetEndpoint.Map(routes, prefix, new PhysicalFileProvider(root));
     }
 }

@@ -1,4 +1,5 @@
 using Micron;
+using Micron.Assets.Internal;
 using Micron.Dashboard.Internal;
 using Micron.DependencyInjection.Internal;
 using Micron.Http;
@@ -37,6 +38,7 @@ public static class MicronServiceCollectionExtensions
             services.AddOptions<MicronHttpOptions>().BindConfiguration("Micron:Http");
             services.TryAddSingleton<ServicePlacement>();
             services.TryAddSingleton<LocalServices>();
+            services.TryAddSingleton<StaticWebAssets>();
 
             // Trust between hosts: one key ring, the allow list, signature checks, and the signing client.
             services.TryAddSingleton(static sp => KeyRingFactory.Create(sp.GetRequiredService<IOptions<MicronOptions>>().Value));

@@ -1,3 +1,4 @@
+using Micron.Assets.Internal;
 using Micron.Dashboard.Internal;
 using Micron.Hosting.Internal;
 using Micron.Discovery.Internal;
@@ -117,6 +118,7 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
     private static void MapServices(WebApplication app)
     {
         var patterns = app.Services.GetRequiredService<PatternTable>();
+        var assets = app.Services.GetRequiredService<StaticWebAssets>();
         foreach (var service in app.Services.GetRequiredService<LocalServices>().InInitOrder)
         {
             var group = app.MapGroup(string.Empty);
@@ -124,7 +126,9 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
             group.AddEndpointFilterFactory(MicroResultFilter.Create);
             try
             {
-                service.MapRoutes(new ServiceRoutes(group, service.Name, patterns));
+                var routes = new ServiceRoutes(group, service.Name, patterns);
+                service.MapRoutes(routes);
+                assets.Map(service, routes);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
             {

@@ -11,6 +11,8 @@ public class MicronRunTests
     private static readonly string Cli = Path.Combine(Repository.OutputOf("src/Micron.Cli"), "Micron.Cli.dll");
     private static readonly string ShopDir = Repository.OutputOf("samples/Shop");
     private static readonly string GreeterDir = Repository.OutputOf("test/Fixtures/Greeter");
+    private static readonly string WidgetsDir = Repository.OutputOf("test/Fixtures/Widgets");
+    private static readonly string GadgetsDir = Repository.OutputOf("test/Fixtures/Gadgets");
 
     [Fact]
     public async Task ServiceDir_WithAModule_RunsTheModulesServices()
@@ -35,6 +37,33 @@ public class MicronRunTests
 
             (await http.GetFromJsonAsync<GreetingAnswer>("/greet/ada"))!.Greeting.ShouldBe("Hello, ada");
             (await http.GetStringAsync("/whois/1")).ShouldContain("micromono");
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ServiceDir_OfRazorClassLibraries_ServesTheirStaticWebAssets_BuiltOrPublished()
+    {
+        var root = Directory.CreateTempSubdirectory("micron-libraries-");
+        try
+        {
+            // Gadgets as built (its runtime manifest); Widgets as published (its files in wwwroot, no runtime manifest).
+            Copy(GadgetsDir, Path.Combine(root.FullName, "gadgets"));
+            var widgets = Path.Combine(root.FullName, "widgets");
+            Copy(WidgetsDir, widgets);
+            File.Delete(Path.Combine(widgets, "Widgets.staticwebassets.runtime.json"));
+            Copy(Path.Combine(Repository.Root, "test/Fixtures/Widgets/wwwroot"), Path.Combine(widgets, "wwwroot"));
+            await using var host = StartRun(["--service-dir", root.FullName, "--discovery", "none"], TestHost.NewSecret());
+            using var http = new HttpClient { BaseAddress = await host.WaitForListeningAsync() };
+
+            (await http.GetStringAsync("/_content/Gadgets/same.txt")).ShouldBe("gadgets\n");
+            (await http.GetStringAsync("/_content/Widgets/same.txt")).ShouldBe("widgets\n");
+            var css = await http.GetAsync("/_content/Widgets/widgets.css");
+            css.Content.Headers.ContentType!.MediaType.ShouldBe("text/css");
+            (await http.GetAsync("/_content/Widgets/Widgets.dll")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         }
         finally
         {
