@@ -11,6 +11,12 @@ internal static class GatewayServers
 {
     public static async Task<int> ServeAsync(string kind, int port, string[] args)
     {
+        if (kind == "gateway")
+        {
+            // As `micron gateway` does.
+            Gateway.GatewayProcess.UseInlineSocketCompletions();
+        }
+
         var builder = MicronApplication.CreateBuilder([.. args, "--listen", $"tcp://127.0.0.1:{port}", .. kind == "gateway" ? (string[])["--services", "none"] : []]);
         builder.Services.AddMicron().AddService<HelloServerBenchmarks.HelloService>().AddService<StreamService>().AddGateway();
         await builder.Build().RunAsync();

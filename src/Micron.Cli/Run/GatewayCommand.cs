@@ -22,6 +22,9 @@ internal static class GatewayCommand
                 hostArgs.AddRange(["--secret", given]);
             }
 
+            // This process is only a gateway, and no code of its blocks: socket completions run inline (one thread
+            // switch fewer per read; in bench/run row 4, about 10% more requests/s and 30 us less per hop).
+            Micron.Gateway.GatewayProcess.UseInlineSocketCompletions();
             var builder = MicronApplication.CreateBuilder([.. hostArgs]);
             builder.Services.AddMicron().AddGateway();
             Environment.ExitCode = 0;
