@@ -44,6 +44,16 @@ public sealed class GatewayOptions
     /// <value>The default value is <see langword="null"/>: on in a host that runs no service (<c>--services none</c>), else off.</value>
     public bool? PreferInlineScheduling { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether plain requests to remote routes are forwarded below Kestrel's HTTP layer: a <c>GET</c> or
+    /// <c>HEAD</c> with a plain head, to a route with no middleware or layout, goes to a kept-alive connection to an
+    /// instance and its answer comes back byte for byte (about nginx's throughput). Anything else, and every later
+    /// request on that connection, takes the full path. It bypasses middleware an app adds to its pipeline, so it is
+    /// only for a host whose pipeline is Micron's own, and it stays off in a host that maps endpoints of its own.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: on in a host that runs no service (<c>--services none</c>), else off.</value>
+    public bool? FastForwarding { get; set; }
+
     /// <summary>Gets or sets a template file used as the layout (<c>{{title}}</c>, <c>{{yield}}</c>, <c>{{model}}</c>).</summary>
     /// <value>The default value is <see langword="null"/>: the component set by <see cref="UseLayout{TComponent}"/>, else the built-in layout.</value>
     public string? LayoutFile { get; set; }

@@ -40,6 +40,8 @@ public static class GatewayMicronBuilderExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
         services.TryAddSingleton<GatewayHost>();
         services.TryAddSingleton<Forwarder>();
+        services.TryAddSingleton<Micron.Gateway.Internal.Fast.FastRoutes>();
+        services.TryAddSingleton<Micron.Gateway.Internal.Fast.FastForwarder>();
         services.TryAddSingleton<WebSocketTunnel>();
         services.TryAddSingleton<RouteTable>();
         services.TryAddSingleton<GatewayEndpointDataSource>();

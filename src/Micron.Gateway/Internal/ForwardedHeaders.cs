@@ -10,6 +10,9 @@ internal static class ForwardedHeaders
 {
     public const string Hop = "Micron-Hop";
 
+    /// <summary>Gets <see cref="Hop"/> in ASCII.</summary>
+    public static ReadOnlySpan<byte> HopBytes => "Micron-Hop"u8;
+
     // RFC 9110 section 7.6.1, plus the proxy ones and what the gateway writes itself.
     private static readonly FrozenSet<string> NotForwarded = new[]
     {
@@ -80,6 +83,13 @@ internal static class ForwardedHeaders
     {
         Copy(response.Headers.NonValidated, target);
         Copy(response.Content.Headers.NonValidated, target);
+
+        // A chunked answer that also states a length: the chunks decide, and the length must not be passed on
+        // (RFC 9112 section 6.3), or the client would take a body of the wrong size.
+        if (response.Headers.TransferEncodingChunked == true)
+        {
+            target.ContentLength = null;
+        }
     }
 
     // "keep-alive" and "close" are the usual values and name no header worth a list.

@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Buffers.Text;
+
+namespace Micron.Gateway.Internal.Fast;
+
+/// <summary>How an answer's body is delimited.</summary>
+internal enum Framing
+{
+    /// <summary>No body: an answer to <c>HEAD</c>, a 204 or a 304.</summary>
+    None,
+
+    /// <summary><c>Content-Length</c> bytes.</summary>
+    Length,
+
+    /// <summary><c>Transfer-Encoding: chunked</c>.</summary>
+    Chunked,
+
+    /// <summary>Until the instance closes the connection.</summary>
+    UntilClose,
+}
+
+/// <summary>
+/// An instance's answer head as the client gets it: the status line and the headers, less the hop-by-hop ones
+/// (<c>Transfer-Encoding</c> stays: a chunked body passes through as it is), without the final blank line.
+/// </summary>
+internal sealed class ResponseHead
+{
+    /// <summary>The instance did not answer within the upstream timeout.</summary>
+    public static readonly ResponseHead Timeout = new() { TimedOut = true };
+
+    public bool TimedOut { get; private init; }
+
+    public byte[] Head { get; private init; } = [];
+
+    public int HeadLength { get; private init; }
+
+    public int Status { get; private init; }
+
+    public Framing Framing { get; private init; }
+
+    public long ContentLength { get; private init; }
+
+    /// <summary>Gets whether the connection may serve another request.</summary>
+    public bool KeepAlive { get; private init; }
+
+    /// <summary>Parses a head through its blank line; <see langword="null"/> when it is not a valid final HTTP/1.x answer.</summary>
+    public static ResponseHead? Parse(ReadOnlySequence<byte> bytes, bool isHead)
+    {
+        ReadOnlySpan<byte> source = bytes.IsSingleSegment ? bytes.FirstSpan : bytes.ToArray();
+        var lineEnd = source.IndexOf("\r\n"u8);
+        var line = source[..lineEnd];
+        var http11 = line.StartsWith("HTTP/1.1 "u8);
+        if ((!http11 && !line.StartsWith("HTTP/1.0 "u8)) || line.Length < 12 || (line.Length > 12 && line[12] != (byte)' ')
+            || !Utf8Parser.TryParse(line.Slice(9, 3), out int status, out var used) || used != 3 || status < 200 || status > 999)
+        {
+            return null; // 1xx interim answers and anything unexpected go to the full gateway
+        }
+
+        var head = new byte[source.Length];
+        var length = 0;
+        Copy(line);
+        long contentLength = -1;
+        var chunked = false;
+        var keepAlive = http11;
+        var position = lineEnd + 2;
+        while (position < source.Length - 2)
+        {
+            var end = source[position..].IndexOf("\r\n"u8);
+            var field = source.Slice(position, end);
+            position += end + 2;
+            var colon = field.IndexOf((byte)':');
+            if (colon <= 0)
+            {
+                return null;
+            }
+
+            var name = field[..colon];
+            var value = field[(colon + 1)..].Trim(" \t"u8);
+            if (Is(name, "Content-Length"u8))
+            {
+                if (contentLength >= 0 || !Utf8Parser.TryParse(value, out contentLength, out var digits) || digits != value.Length || contentLength < 0)
+                {
+                    return null;
+                }
+            }
+            else if (Is(name, "Transfer-Encoding"u8))
+            {
+                if (chunked || !Is(value, "chunked"u8))
+                {
+                    return null;
+                }
+
+                chunked = true;
+            }
+            else if (Is(name, "Connection"u8))
+            {
+                keepAlive = http11 ? !Contains(value, "close"u8) : Contains(value, "keep-alive"u8);
+                continue;
+            }
+            else if (Is(name, "Keep-Alive"u8) || Is(name, "Proxy-Connection"u8) || Is(name, "TE"u8) || Is(name, "Trailer"u8) || Is(name, "Upgrade"u8))
+            {
+                continue;
+            }
+
+            Copy("\r\n"u8);
+            Copy(field);
+        }
+
+        if (chunked && contentLength >= 0)
+        {
+            return null; // both framings at once: a smuggling attempt or a broken instance
+        }
+
+        Copy("\r\n"u8);
+        var framing = isHead || status is 204 or 304 ? Framing.None
+            : chunked ? Framing.Chunked
+            : contentLength >= 0 ? Framing.Length
+            : Framing.UntilClose;
+        return new ResponseHead
+        {
+            Head = head,
+            HeadLength = length,
+            Status = status,
+            Framing = framing,
+            ContentLength = Math.Max(0, contentLength),
+            KeepAlive = keepAlive,
+        };
+
+        void Copy(ReadOnlySpan<byte> part)
+        {
+            part.CopyTo(head.AsSpan(length));
+            length += part.Length;
+        }
+    }
+
+    private static bool Is(ReadOnlySpan<byte> text, ReadOnlySpan<byte> expected) => System.Text.Ascii.EqualsIgnoreCase(text, expected);
+
+    private static bool Contains(ReadOnlySpan<byte> value, ReadOnlySpan<byte> token)
+    {
+        foreach (var range in value.Split((byte)','))
+        {
+            if (Is(value[range].Trim(" \t"u8), token))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

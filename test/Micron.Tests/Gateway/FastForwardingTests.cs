@@ -1,0 +1,320 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Micron.Dashboard.Internal;
+using Micron.Gateway.Internal.Fast;
+using Micron.Tests.Support;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Micron.Tests.Gateway;
+
+/// <summary>
+/// The fast path of a gateway that runs no service (<see cref="GatewayFixture"/>): plain requests relayed below Kestrel's
+/// HTTP layer, every other one handed to Kestrel with the connection, and the answers' framings relayed whole.
+/// </summary>
+public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    private readonly HttpClient _client = fixture.Gateway.Client;
+
+    [Fact]
+    public async Task ChunkedAnswer_IsRelayedWhole_AndTheConnectionServesTheNextRequest()
+    {
+        await using var upstream = await RawUpstream.StartAsync("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
+        fixture.Announce("chunked", upstream.Url, routes: "GET /chunked");
+        await WaitForEndpointAsync("/chunked");
+
+        await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
+        var first = await connection.SendAsync("GET /chunked HTTP/1.1\r\nHost: gateway\r\n\r\n");
+        first.Status.ShouldBe(200);
+        first.Body.ShouldBe("hello world");
+        first.Headers.ShouldContain("Transfer-Encoding: chunked");
+
+        var second = await connection.SendAsync("GET /chunked HTTP/1.1\r\nHost: gateway\r\n\r\n");
+        second.Body.ShouldBe("hello world");
+    }
+
+    [Fact]
+    public async Task AnswerWithoutLength_IsRelayedToTheEnd_AndTheClientConnectionClosed()
+    {
+        await using var upstream = await RawUpstream.StartAsync("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nthe whole body");
+        fixture.Announce("unframed", upstream.Url, routes: "GET /unframed");
+        await WaitForEndpointAsync("/unframed");
+
+        await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
+        var answer = await connection.SendAsync("GET /unframed HTTP/1.1\r\nHost: gateway\r\n\r\n");
+
+        answer.Body.ShouldBe("the whole body");
+        answer.Headers.ShouldContain("Connection: close");
+    }
+
+    [Fact]
+    public async Task AnswerWithTwoFramings_IsRelayedByItsChunks_WithoutTheLength()
+    {
+        await using var upstream = await RawUpstream.StartAsync("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
+        fixture.Announce("smuggling", upstream.Url, routes: "GET /smuggling");
+        await WaitForEndpointAsync("/smuggling");
+
+        // Never byte for byte: the full gateway relays the chunks and drops the length (RFC 9112 section 6.3).
+        await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
+        var answer = await connection.SendAsync("GET /smuggling HTTP/1.1\r\nHost: gateway\r\n\r\n");
+        answer.Status.ShouldBe(200);
+        answer.Body.ShouldBe("ok");
+        answer.Headers.ShouldNotContain("Content-Length");
+        (await connection.SendAsync("GET /get HTTP/1.1\r\nHost: gateway\r\n\r\n")).Body.ShouldBe("got");
+    }
+
+    [Fact]
+    public async Task NonPlainRequest_HandsTheConnectionToKestrel_WhichServesItAndTheNextOnes()
+    {
+        await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
+
+        (await connection.SendAsync("GET /get HTTP/1.1\r\nHost: gateway\r\n\r\n")).Body.ShouldBe("got");
+        (await connection.SendAsync("POST /post HTTP/1.1\r\nHost: gateway\r\nContent-Length: 2\r\n\r\nhi")).Body.ShouldBe("posted");
+        (await connection.SendAsync("GET /get HTTP/1.1\r\nHost: gateway\r\n\r\n")).Body.ShouldBe("got");
+    }
+
+    [Fact]
+    public async Task PipelinedRequests_AreAnsweredInOrder()
+    {
+        await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
+        await connection.WriteAsync("GET /get HTTP/1.1\r\nHost: gateway\r\n\r\nGET /echo/headers HTTP/1.1\r\nHost: gateway\r\nX-Custom: second\r\n\r\n");
+
+        (await connection.ReadAsync()).Body.ShouldBe("got");
+        (await connection.ReadAsync()).Body.ShouldContain("\"x-custom\":\"second\"");
+    }
+
+    [Fact]
+    public async Task ConnectionClose_IsHonoured()
+    {
+        await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
+        var answer = await connection.SendAsync("GET /get HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n");
+
+        answer.Body.ShouldBe("got");
+        answer.Headers.ShouldContain("Connection: close");
+        (await connection.ReadToEndAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task RelayedRequests_AreCountedOnTheDashboard()
+    {
+        var metrics = fixture.Gateway.App.Services.GetRequiredService<RouteMetrics>();
+        long Count()
+        {
+            var traffic = new RouteTraffic();
+            foreach (var route in metrics.Routes.Where(static r => r.Route == "/get" && r.Method == "GET"))
+            {
+                route.AddTo(traffic, metrics.CurrentSecond, 1);
+            }
+
+            return traffic.Total;
+        }
+
+        var before = Count();
+
+        await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
+        (await connection.SendAsync("GET /get HTTP/1.1\r\nHost: gateway\r\n\r\n")).Body.ShouldBe("got");
+
+        Count().ShouldBeGreaterThan(before);
+    }
+
+    [Theory]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\n\r\n", true)]
+    [InlineData("HEAD /get?x=1 HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n", true)]
+    [InlineData("POST /get HTTP/1.1\r\nHost: a\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.0\r\nHost: a\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\nConnection: X-Other\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\nMicron-Hop: g1\r\n\r\n", false)]
+    [InlineData("GET /a%2Fb HTTP/1.1\r\nHost: a\r\n\r\n", false)]
+    [InlineData("GET /a/../get HTTP/1.1\r\nHost: a\r\n\r\n", false)]
+    [InlineData("GET /a//get HTTP/1.1\r\nHost: a\r\n\r\n", false)]
+    [InlineData("GET http://a/get HTTP/1.1\r\nHost: a\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n", false)]
+    [InlineData("GET /get HTTP/1.1\r\nHost: a\r\nX: a\u0001b\r\n\r\n", false)]
+    [InlineData("GET  /get HTTP/1.1\r\nHost: a\r\n\r\n", false)]
+    public void RequestHead_TakesOnlyPlainRequests(string raw, bool plain)
+    {
+        var head = new RequestHead();
+        head.TryParse(new ReadOnlySequence<byte>(Encoding.Latin1.GetBytes(raw)), new byte[4096]).ShouldBe(plain);
+    }
+
+    [Fact]
+    public void RequestHead_TooManyHeaders_IsNotPlain()
+    {
+        var raw = "GET /get HTTP/1.1\r\nHost: a\r\n" + string.Concat(Enumerable.Range(0, RequestHead.MaxHeaders).Select(i => $"X-{i}: v\r\n")) + "\r\n";
+        new RequestHead().TryParse(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(raw)), new byte[8192]).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n", false, "Length", true)]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", false, "Chunked", true)]
+    [InlineData("HTTP/1.1 200 OK\r\n\r\n", false, "UntilClose", true)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n", true, "None", true)]
+    [InlineData("HTTP/1.1 204 No Content\r\n\r\n", false, "None", true)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n", false, "Length", false)]
+    [InlineData("HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n", false, "Length", false)]
+    public void ResponseHead_KnowsTheFraming(string raw, bool isHead, string framing, bool keepAlive)
+    {
+        var head = ResponseHead.Parse(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(raw)), isHead).ShouldNotBeNull();
+        head.Framing.ToString().ShouldBe(framing);
+        head.KeepAlive.ShouldBe(keepAlive);
+        Encoding.ASCII.GetString(head.Head, 0, head.HeadLength).ShouldNotContain("Connection");
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n")]
+    [InlineData("HTTP/1.1 100 Continue\r\n\r\n")]
+    [InlineData("HTTP/2 200 OK\r\n\r\n")]
+    [InlineData("THIS IS NOT HTTP\r\n\r\n")]
+    public void ResponseHead_RefusesAmbiguousOrInvalidAnswers(string raw)
+        => ResponseHead.Parse(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(raw)), isHead: false).ShouldBeNull();
+
+    private async Task WaitForEndpointAsync(string path)
+    {
+        var endpoints = fixture.Gateway.App.Services.GetRequiredService<EndpointDataSource>();
+        await Eventually.TrueAsync(() => endpoints.Endpoints.OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText == path), $"the gateway knowing {path}");
+    }
+
+    /// <summary>A keep-alive HTTP/1.1 client connection that reads answers framed by length, by chunks, or by closing.</summary>
+    private sealed class RawConnection : IAsyncDisposable
+    {
+        private readonly TcpClient _tcp;
+        private readonly NetworkStream _stream;
+        private readonly List<byte> _pending = [];
+
+        private RawConnection(TcpClient tcp)
+        {
+            _tcp = tcp;
+            _stream = tcp.GetStream();
+        }
+
+        public static async Task<RawConnection> OpenAsync(Uri server)
+        {
+            var tcp = new TcpClient();
+            await tcp.ConnectAsync(server.Host, server.Port);
+            return new RawConnection(tcp);
+        }
+
+        public async Task<(int Status, string Headers, string Body)> SendAsync(string request)
+        {
+            await WriteAsync(request);
+            return await ReadAsync();
+        }
+
+        public Task WriteAsync(string request) => _stream.WriteAsync(Encoding.ASCII.GetBytes(request)).AsTask();
+
+        public async Task<(int Status, string Headers, string Body)> ReadAsync()
+        {
+            var headEnd = await FillUntilAsync(static bytes => IndexOf(bytes, "\r\n\r\n"u8.ToArray()) is var i and >= 0 ? i + 4 : -1);
+            var head = Encoding.ASCII.GetString(Take(headEnd));
+            var status = int.Parse(head.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
+            var lines = head.Split("\r\n");
+            string? Header(string name) => lines.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim();
+
+            string body;
+            if (Header("Transfer-Encoding") == "chunked")
+            {
+                var text = new StringBuilder();
+                while (true)
+                {
+                    var lineEnd = await FillUntilAsync(static bytes => IndexOf(bytes, "\r\n"u8.ToArray()) is var i and >= 0 ? i + 2 : -1);
+                    var size = Convert.ToInt32(Encoding.ASCII.GetString(Take(lineEnd)).Split(';')[0].Trim(), 16);
+                    if (size == 0)
+                    {
+                        // Trailers up to the blank line.
+                        while (await FillUntilAsync(static bytes => IndexOf(bytes, "\r\n"u8.ToArray()) is var i and >= 0 ? i + 2 : -1) is var trailer && Take(trailer).Length > 2)
+                        {
+                        }
+
+                        break;
+                    }
+
+                    await FillUntilAsync(bytes => bytes.Count >= size + 2 ? size + 2 : -1);
+                    text.Append(Encoding.ASCII.GetString(Take(size + 2), 0, size));
+                }
+
+                body = text.ToString();
+            }
+            else if (Header("Content-Length") is { } length)
+            {
+                var count = int.Parse(length, System.Globalization.CultureInfo.InvariantCulture);
+                await FillUntilAsync(bytes => bytes.Count >= count ? count : -1);
+                body = Encoding.ASCII.GetString(Take(count));
+            }
+            else
+            {
+                body = await ReadToEndAsync();
+            }
+
+            return (status, head, body);
+        }
+
+        public async Task<string> ReadToEndAsync()
+        {
+            var buffer = new byte[8192];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            int read;
+            while ((read = await _stream.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                _pending.AddRange(buffer.AsSpan(0, read));
+            }
+
+            return Encoding.ASCII.GetString(Take(_pending.Count));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stream.DisposeAsync();
+            _tcp.Dispose();
+        }
+
+        private static int IndexOf(List<byte> bytes, byte[] value)
+        {
+            for (var i = 0; i + value.Length <= bytes.Count; i++)
+            {
+                if (bytes.Skip(i).Take(value.Length).SequenceEqual(value))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private byte[] Take(int count)
+        {
+            var taken = _pending.GetRange(0, count).ToArray();
+            _pending.RemoveRange(0, count);
+            return taken;
+        }
+
+        private async Task<int> FillUntilAsync(Func<List<byte>, int> complete)
+        {
+            var buffer = new byte[8192];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (complete(_pending) is var at && at < 0)
+            {
+                var read = await _stream.ReadAsync(buffer, timeout.Token);
+                if (read == 0)
+                {
+                    throw new IOException("the gateway closed the connection");
+                }
+
+                _pending.AddRange(buffer.AsSpan(0, read));
+            }
+
+            return complete(_pending);
+        }
+    }
+}
