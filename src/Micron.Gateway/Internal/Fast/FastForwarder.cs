@@ -24,6 +24,7 @@ namespace Micron.Gateway.Internal.Fast;
 /// </summary>
 internal sealed partial class FastForwarder(
     Forwarder forwarder,
+    ServiceRegistry registry,
     InstanceHealth health,
     FastRoutes routes,
     RouteMetrics metrics,
@@ -34,10 +35,13 @@ internal sealed partial class FastForwarder(
 {
     private const int MaxResponseHead = 64 * 1024;
     private const int MaxChunkLine = 4 * 1024;
+    private const int TraceParentLength = 55;
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(130);
     private static readonly object Ok = 200;
 
     private readonly UpstreamPool _pool = new();
+    private IDisposable? _pruning;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _authorities = new(StringComparer.Ordinal);
     private readonly byte[] _hop = Encoding.ASCII.GetBytes(forwarder.HostId);
 
     private enum Outcome
@@ -47,10 +51,21 @@ internal sealed partial class FastForwarder(
         HandOver,
     }
 
-    public void Dispose() => _pool.Dispose();
+    public void Dispose()
+    {
+        _pruning?.Dispose();
+        _pool.Dispose();
+    }
 
     public async Task RunAsync(ConnectionContext connection, ConnectionDelegate next)
     {
+        // Idle connections to instances that left or were evicted are closed when the registry changes.
+        if (_pruning is null && Interlocked.CompareExchange(ref _pruning, Disposable.Empty, null) is null)
+        {
+            _pruning = Microsoft.Extensions.Primitives.ChangeToken.OnChange(
+                registry.GetChangeToken, () => _pool.Prune(id => registry.All.Any(i => i.Id == id)));
+        }
+
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
         var gateway = options.Value;
@@ -266,14 +281,14 @@ internal sealed partial class FastForwarder(
     // The request as the instance gets it: the client's line and headers, Host the instance's, X-Forwarded-* and the
     // hop added, hop-by-hop headers dropped (RFC 9110 section 7.6.1), a traceparent when the client sent none.
     // Returns the request's trace, as the full gateway's errors name it.
-    private string WriteRequest(ArrayBufferWriter<byte> request, RequestHead head, Uri instance, byte[] remote)
+    private byte[] WriteRequest(ArrayBufferWriter<byte> request, RequestHead head, Uri instance, byte[] remote)
     {
-        string trace;
+        byte[] trace;
         Append(request, head.Method);
         Append(request, " "u8);
         Append(request, head.Target);
         Append(request, " HTTP/1.1\r\nHost: "u8);
-        Append(request, Encoding.ASCII.GetBytes(instance.Authority));
+        Append(request, _authorities.GetOrAdd(instance.Authority, static authority => Encoding.ASCII.GetBytes(authority)));
         Append(request, "\r\n"u8);
         for (var i = 0; i < head.HeaderCount; i++)
         {
@@ -302,13 +317,25 @@ internal sealed partial class FastForwarder(
         Append(request, _hop);
         if (head.TraceParentIndex >= 0)
         {
-            trace = Encoding.ASCII.GetString(head.Value(head.TraceParentIndex));
+            trace = head.Value(head.TraceParentIndex).ToArray();
         }
         else
         {
-            trace = "00-" + ActivityTraceId.CreateRandom().ToHexString() + "-" + ActivitySpanId.CreateRandom().ToHexString() + "-00";
-            Append(request, "\r\ntraceparent: "u8);
-            Append(request, Encoding.ASCII.GetBytes(trace));
+            // 00-{trace id}-{span id}-00, written in place.
+            Span<byte> ids = stackalloc byte[24];
+            ActivityTraceId.CreateRandom().CopyTo(ids[..16]);
+            ActivitySpanId.CreateRandom().CopyTo(ids[16..]);
+            var text = request.GetSpan(TraceParentLength + 15);
+            "\r\ntraceparent: 00-"u8.CopyTo(text);
+            var at = 18;
+            Convert.TryToHexStringLower(ids[..16], text[at..], out var written);
+            at += written;
+            text[at++] = (byte)'-';
+            Convert.TryToHexStringLower(ids[16..], text[at..], out written);
+            at += written;
+            "-00"u8.CopyTo(text[at..]);
+            trace = text.Slice(15, TraceParentLength).ToArray();
+            request.Advance(at + 3);
         }
 
         Append(request, "\r\n\r\n"u8);
@@ -320,7 +347,8 @@ internal sealed partial class FastForwarder(
     /// <summary>Sends the request and reads the answer's head; <see langword="null"/> when the connection failed first.</summary>
     private async Task<ResponseHead?> SendAsync(UpstreamConnection upstream, ReadOnlyMemory<byte> request, bool isHead)
     {
-        using var deadline = new CancellationTokenSource(options.Value.UpstreamTimeout);
+        var deadline = upstream.Deadline;
+        deadline.CancelAfter(options.Value.UpstreamTimeout);
         try
         {
             var sent = 0;
@@ -338,7 +366,7 @@ internal sealed partial class FastForwarder(
                 {
                     var parsed = ResponseHead.Parse(buffer.Slice(0, end), isHead);
                     reader.AdvanceTo(end);
-                    return parsed;
+                    return deadline.TryReset() ? parsed : ResponseHead.Timeout;
                 }
 
                 if (read.IsCompleted || buffer.Length > MaxResponseHead)
@@ -496,7 +524,7 @@ internal sealed partial class FastForwarder(
     }
 
     // The same answer the full gateway gives (ErrorResponse): problem JSON or plain text, as the host is configured.
-    private async Task WriteTimeoutAsync(PipeWriter output, ServiceInstance instance, string traceId)
+    private async Task WriteTimeoutAsync(PipeWriter output, ServiceInstance instance, byte[] trace)
     {
         const int Status = StatusCodes.Status504GatewayTimeout;
         var detail = $"instance {instance.Id} of service '{instance.Service}' did not answer within {options.Value.UpstreamTimeout.TotalSeconds:0.###} s";
@@ -508,7 +536,7 @@ internal sealed partial class FastForwarder(
         }
         else
         {
-            var problem = new Http.Internal.ProblemDocument("about:blank", "Gateway Timeout", Status, detail, Http.ErrorCodes.UpstreamTimeout, traceId, null);
+            var problem = new Http.Internal.ProblemDocument("about:blank", "Gateway Timeout", Status, detail, Http.ErrorCodes.UpstreamTimeout, Encoding.ASCII.GetString(trace), null);
             (body, type) = (System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(problem, json.Value.SerializerOptions), Http.Internal.ErrorResponse.ProblemContentType);
         }
 
@@ -526,6 +554,15 @@ internal sealed partial class FastForwarder(
             new("http.response.status_code", status == 200 ? Ok : status),
         ];
         metrics.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+    }
+
+    private sealed class Disposable : IDisposable
+    {
+        public static readonly Disposable Empty = new();
+
+        public void Dispose()
+        {
+        }
     }
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Debug, Message = "Connection {Connection} ended ({Reason})")]

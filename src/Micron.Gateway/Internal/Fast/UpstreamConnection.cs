@@ -18,6 +18,9 @@ internal sealed class UpstreamConnection : IDisposable
 
     public PipeReader Reader { get; }
 
+    /// <summary>Gets the upstream timeout of the request in flight, reset after each answer's head.</summary>
+    public CancellationTokenSource Deadline { get; } = new();
+
     /// <summary>Gets or sets whether it served a request before (a kept-alive connection the instance may have closed since).</summary>
     public bool Reused { get; set; }
 
@@ -38,29 +41,46 @@ internal sealed class UpstreamConnection : IDisposable
         }
     }
 
-    public void Dispose() => Reader.Complete();
+    public void Dispose()
+    {
+        Reader.Complete();
+        Deadline.Dispose();
+    }
 }
 
 /// <summary>Idle kept-alive connections per instance, at most <see cref="MaxIdle"/> each.</summary>
 internal sealed class UpstreamPool : IDisposable
 {
     private const int MaxIdle = 256;
-    private readonly ConcurrentDictionary<string, ConcurrentStack<UpstreamConnection>> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Stack<UpstreamConnection>> _idle = new(StringComparer.Ordinal);
 
     public UpstreamConnection? TryRent(ServiceInstance instance)
-        => _idle.TryGetValue(instance.Id, out var stack) && stack.TryPop(out var connection) ? connection : null;
+    {
+        if (!_idle.TryGetValue(instance.Id, out var stack))
+        {
+            return null;
+        }
+
+        lock (stack)
+        {
+            return stack.TryPop(out var connection) ? connection : null;
+        }
+    }
 
     public void Return(ServiceInstance instance, UpstreamConnection connection)
     {
-        var stack = _idle.GetOrAdd(instance.Id, static _ => new ConcurrentStack<UpstreamConnection>());
-        if (stack.Count >= MaxIdle)
+        var stack = _idle.GetOrAdd(instance.Id, static _ => new Stack<UpstreamConnection>());
+        connection.Reused = true;
+        lock (stack)
         {
-            connection.Dispose();
-            return;
+            if (stack.Count < MaxIdle)
+            {
+                stack.Push(connection);
+                return;
+            }
         }
 
-        connection.Reused = true;
-        stack.Push(connection);
+        connection.Dispose();
     }
 
     /// <summary>Closes the idle connections of instances no longer known.</summary>
@@ -70,9 +90,12 @@ internal sealed class UpstreamPool : IDisposable
         {
             if (!known(id) && _idle.TryRemove(id, out _))
             {
-                while (stack.TryPop(out var connection))
+                lock (stack)
                 {
-                    connection.Dispose();
+                    while (stack.TryPop(out var connection))
+                    {
+                        connection.Dispose();
+                    }
                 }
             }
         }
