@@ -79,6 +79,12 @@ internal static class ForwardedHeaders
         }
     }
 
+    /// <summary>Whether a request header named <paramref name="name"/> (ASCII) is dropped or rewritten rather than passed on.</summary>
+    public static bool IsNotForwarded(ReadOnlySpan<byte> name) => Contains(NotForwarded, name);
+
+    /// <summary>Whether an answer's header named <paramref name="name"/> (ASCII) is hop-by-hop and not returned to the client.</summary>
+    public static bool IsNotReturned(ReadOnlySpan<byte> name) => Contains(NotReturned, name);
+
     public static void CopyResponse(HttpResponseMessage response, IHeaderDictionary target)
     {
         Copy(response.Headers.NonValidated, target);
@@ -126,6 +132,14 @@ internal static class ForwardedHeaders
 
         var text = hops.ToString();
         return text.Contains(hostId, StringComparison.Ordinal) || text.AsSpan().Count(',') >= 8;
+    }
+
+    private static bool Contains(FrozenSet<string> names, ReadOnlySpan<byte> name)
+    {
+        Span<char> text = stackalloc char[name.Length <= 64 ? name.Length : 0];
+        return text.Length == name.Length
+            && System.Text.Ascii.ToUtf16(name, text, out _) == System.Buffers.OperationStatus.Done
+            && names.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text);
     }
 
     private static void Copy(HttpHeadersNonValidated headers, IHeaderDictionary target)

@@ -4,6 +4,8 @@ using Micron.Hosting;
 using Micron.Services;
 using Micron.Tests.Support;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Micron.Tests.Gateway;
@@ -128,6 +130,16 @@ public sealed class GatewayFixture : IAsyncLifetime
         };
         Registry.Apply(leave ? announcement with { Leave = true } : announcement).ShouldBeNull();
         return announcement.Instance;
+    }
+
+    /// <summary>Waits until the gateway has an endpoint for <paramref name="method"/> <paramref name="path"/>.</summary>
+    public async Task WaitForEndpointAsync(string path, string method = "GET")
+    {
+        var endpoints = Gateway.App.Services.GetRequiredService<EndpointDataSource>();
+        await Eventually.TrueAsync(
+            () => endpoints.Endpoints.OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText == path
+                && e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(method) == true),
+            $"the gateway knowing {method} {path}");
     }
 
     private void Configure(MicronApplicationBuilder builder)

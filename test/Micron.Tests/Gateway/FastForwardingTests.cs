@@ -5,7 +5,6 @@ using System.Text;
 using Micron.Dashboard.Internal;
 using Micron.Gateway.Internal.Fast;
 using Micron.Tests.Support;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Micron.Tests.Gateway;
@@ -21,9 +20,7 @@ public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<
     [Fact]
     public async Task ChunkedAnswer_IsRelayedWhole_AndTheConnectionServesTheNextRequest()
     {
-        await using var upstream = await RawUpstream.StartAsync("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
-        fixture.Announce("chunked", upstream.Url, routes: "GET /chunked");
-        await WaitForEndpointAsync("/chunked");
+        await using var upstream = await AnnouncedUpstreamAsync("chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
 
         await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
         var first = await connection.SendAsync("GET /chunked HTTP/1.1\r\nHost: gateway\r\n\r\n");
@@ -38,9 +35,7 @@ public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<
     [Fact]
     public async Task AnswerWithoutLength_IsRelayedToTheEnd_AndTheClientConnectionClosed()
     {
-        await using var upstream = await RawUpstream.StartAsync("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nthe whole body");
-        fixture.Announce("unframed", upstream.Url, routes: "GET /unframed");
-        await WaitForEndpointAsync("/unframed");
+        await using var upstream = await AnnouncedUpstreamAsync("unframed", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nthe whole body");
 
         await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
         var answer = await connection.SendAsync("GET /unframed HTTP/1.1\r\nHost: gateway\r\n\r\n");
@@ -52,9 +47,7 @@ public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<
     [Fact]
     public async Task AnswerWithTwoFramings_IsRelayedByItsChunks_WithoutTheLength()
     {
-        await using var upstream = await RawUpstream.StartAsync("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
-        fixture.Announce("smuggling", upstream.Url, routes: "GET /smuggling");
-        await WaitForEndpointAsync("/smuggling");
+        await using var upstream = await AnnouncedUpstreamAsync("smuggling", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
 
         // Never byte for byte: the full gateway relays the chunks and drops the length (RFC 9112 section 6.3).
         await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
@@ -147,6 +140,18 @@ public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void RequestHead_DropsTheHeadersTheFullPathDrops()
+    {
+        var head = new RequestHead();
+        const string Raw = "GET /get HTTP/1.1\r\nHost: a\r\nX-Custom: kept\r\nKeep-Alive: timeout=5\r\nProxy-Authorization: x\r\n"
+            + "Proxy-Authenticate: y\r\nTE: trailers\r\nX-Forwarded-For: 10.0.0.1\r\nConnection: keep-alive\r\n\r\n";
+        head.TryParse(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(Raw)), new byte[4096]).ShouldBeTrue();
+
+        var passed = Enumerable.Range(0, head.HeaderCount).Where(i => !head.IsRewritten(i)).Select(i => Encoding.ASCII.GetString(head.Name(i))).ToList();
+        passed.ShouldBe(["X-Custom"]);
+    }
+
+    [Fact]
     public void RequestHead_TooManyHeaders_IsNotPlain()
     {
         var raw = "GET /get HTTP/1.1\r\nHost: a\r\n" + string.Concat(Enumerable.Range(0, RequestHead.MaxHeaders).Select(i => $"X-{i}: v\r\n")) + "\r\n";
@@ -161,12 +166,17 @@ public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<
     [InlineData("HTTP/1.1 204 No Content\r\n\r\n", false, "None", true)]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n", false, "Length", false)]
     [InlineData("HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n", false, "Length", false)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nKeep-Alive: timeout=5\r\nProxy-Authenticate: Basic\r\nUpgrade: h2c\r\nConnection: keep-alive\r\n\r\n", false, "Length", true)]
     public void ResponseHead_KnowsTheFraming(string raw, bool isHead, string framing, bool keepAlive)
     {
         var head = ResponseHead.Parse(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(raw)), isHead).ShouldNotBeNull();
         head.Framing.ToString().ShouldBe(framing);
         head.KeepAlive.ShouldBe(keepAlive);
-        Encoding.ASCII.GetString(head.Head, 0, head.HeadLength).ShouldNotContain("Connection");
+        var relayed = Encoding.ASCII.GetString(head.Head, 0, head.HeadLength);
+        foreach (var hopByHop in new[] { "Connection", "Keep-Alive", "Proxy-Authenticate", "Upgrade" })
+        {
+            relayed.ShouldNotContain(hopByHop);
+        }
     }
 
     [Theory]
@@ -180,10 +190,13 @@ public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<
     public void ResponseHead_RefusesAmbiguousOrInvalidAnswers(string raw)
         => ResponseHead.Parse(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(raw)), isHead: false).ShouldBeNull();
 
-    private async Task WaitForEndpointAsync(string path)
+    // A raw upstream that gives every connection one answer, announced to the gateway as the owner of GET /{service}.
+    private async Task<RawUpstream> AnnouncedUpstreamAsync(string service, string answer)
     {
-        var endpoints = fixture.Gateway.App.Services.GetRequiredService<EndpointDataSource>();
-        await Eventually.TrueAsync(() => endpoints.Endpoints.OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText == path), $"the gateway knowing {path}");
+        var upstream = await RawUpstream.StartAsync(answer);
+        fixture.Announce(service, upstream.Url, routes: $"GET /{service}");
+        await fixture.WaitForEndpointAsync($"/{service}");
+        return upstream;
     }
 
     /// <summary>A keep-alive HTTP/1.1 client connection that reads answers framed by length, by chunks, or by closing.</summary>

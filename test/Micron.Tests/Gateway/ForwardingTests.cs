@@ -4,8 +4,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Micron.Services;
 using Micron.Tests.Support;
-using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Micron.Tests.Gateway;
@@ -170,7 +168,7 @@ public sealed partial class ForwardingTests(GatewayFixture fixture) : IClassFixt
     public async Task Service_WithNoInstanceLeft_Is503()
     {
         fixture.Announce("ghost", routes: "GET /ghost");
-        await WaitForEndpointAsync("/ghost");
+        await fixture.WaitForEndpointAsync("/ghost");
         fixture.Announce("ghost", leave: true, routes: "GET /ghost");
 
         HttpResponseMessage response = null!;
@@ -256,7 +254,7 @@ public sealed partial class ForwardingTests(GatewayFixture fixture) : IClassFixt
     // The route is in the gateway's endpoints, and routing matches it (the matcher follows the endpoints a moment later).
     private async Task WaitForRouteAsync(string path, string method = "GET")
     {
-        await WaitForEndpointAsync(path, method);
+        await fixture.WaitForEndpointAsync(path, method);
         await Eventually.TrueAsync(
             async () =>
             {
@@ -271,15 +269,6 @@ public sealed partial class ForwardingTests(GatewayFixture fixture) : IClassFixt
                 }
             },
             $"the gateway routing {method} {path}");
-    }
-
-    private async Task WaitForEndpointAsync(string path, string method = "GET")
-    {
-        var endpoints = fixture.Gateway.App.Services.GetRequiredService<EndpointDataSource>();
-        await Eventually.TrueAsync(
-            () => endpoints.Endpoints.OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText == path
-                && e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(method) == true),
-            $"the gateway knowing {method} {path}");
     }
 
     private async Task<string> RawAsync(string raw)

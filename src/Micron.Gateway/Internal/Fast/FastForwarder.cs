@@ -39,8 +39,7 @@ internal sealed partial class FastForwarder(
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(130);
     private static readonly object Ok = 200;
 
-    private readonly UpstreamPool _pool = new();
-    private IDisposable? _pruning;
+    private readonly UpstreamPool _pool = new(registry);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _authorities = new(StringComparer.Ordinal);
     private readonly byte[] _hop = Encoding.ASCII.GetBytes(forwarder.HostId);
 
@@ -51,21 +50,10 @@ internal sealed partial class FastForwarder(
         HandOver,
     }
 
-    public void Dispose()
-    {
-        _pruning?.Dispose();
-        _pool.Dispose();
-    }
+    public void Dispose() => _pool.Dispose();
 
     public async Task RunAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        // Idle connections to instances that left or were evicted are closed when the registry changes.
-        if (_pruning is null && Interlocked.CompareExchange(ref _pruning, Disposable.Empty, null) is null)
-        {
-            _pruning = Microsoft.Extensions.Primitives.ChangeToken.OnChange(
-                registry.GetChangeToken, () => _pool.Prune(id => registry.All.Any(i => i.Id == id)));
-        }
-
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
         var gateway = options.Value;
@@ -137,7 +125,7 @@ internal sealed partial class FastForwarder(
                     return;
                 }
 
-                var outcome = await ForwardAsync(connection, head, route, request, remote, read, end.Value).ConfigureAwait(false);
+                var outcome = await ForwardAsync(connection, head, route, request, remote, end.Value).ConfigureAwait(false);
                 if (outcome == Outcome.HandOver)
                 {
                     await HandOverAsync(connection, next, read).ConfigureAwait(false);
@@ -168,7 +156,7 @@ internal sealed partial class FastForwarder(
     }
 
     private async Task<Outcome> ForwardAsync(
-        ConnectionContext connection, RequestHead head, FastRoute route, ArrayBufferWriter<byte> request, byte[] remote, ReadResult read, SequencePosition end)
+        ConnectionContext connection, RequestHead head, FastRoute route, ArrayBufferWriter<byte> request, byte[] remote, SequencePosition end)
     {
         var instance = forwarder.Pick(route.Service, null);
         if (instance is null || !string.Equals(instance.BaseUri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal))
@@ -554,15 +542,6 @@ internal sealed partial class FastForwarder(
             new("http.response.status_code", status == 200 ? Ok : status),
         ];
         metrics.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
-    }
-
-    private sealed class Disposable : IDisposable
-    {
-        public static readonly Disposable Empty = new();
-
-        public void Dispose()
-        {
-        }
     }
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Debug, Message = "Connection {Connection} ended ({Reason})")]

@@ -54,11 +54,8 @@ internal sealed class RequestHead
 
     public ReadOnlySpan<byte> Value(int index) => Bytes.AsSpan(_headers[index].ValueStart, _headers[index].ValueLength);
 
-    /// <summary>Whether header <paramref name="index"/> is one the gateway drops or rewrites instead of passing on.</summary>
-    public bool IsRewritten(int index)
-        => index == HostIndex || index == ForwardedForIndex || index == ForwardedProtoIndex || index == ForwardedHostIndex
-            || Is(Name(index), "Connection"u8) || Is(Name(index), "Keep-Alive"u8) || Is(Name(index), "Proxy-Connection"u8)
-            || Is(Name(index), "TE"u8) || Is(Name(index), "Proxy-Authorization"u8);
+    /// <summary>Whether header <paramref name="index"/> is one the gateway drops or rewrites instead of passing on, as the full path does.</summary>
+    public bool IsRewritten(int index) => ForwardedHeaders.IsNotForwarded(Name(index));
 
     /// <summary>Finds the end of a head in <paramref name="buffer"/>: the position after its blank line.</summary>
     public static SequencePosition? FindEnd(ReadOnlySequence<byte> buffer)

@@ -97,9 +97,9 @@ internal sealed class ResponseHead
                 keepAlive = http11 ? !Contains(value, "close"u8) : Contains(value, "keep-alive"u8);
                 continue;
             }
-            else if (Is(name, "Keep-Alive"u8) || Is(name, "Proxy-Connection"u8) || Is(name, "TE"u8) || Is(name, "Trailer"u8) || Is(name, "Upgrade"u8))
+            else if (ForwardedHeaders.IsNotReturned(name))
             {
-                continue;
+                continue; // hop-by-hop, as the full path drops them (Transfer-Encoding is kept above: the chunks pass through)
             }
 
             Copy("\r\n"u8);

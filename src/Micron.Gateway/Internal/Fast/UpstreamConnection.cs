@@ -48,11 +48,19 @@ internal sealed class UpstreamConnection : IDisposable
     }
 }
 
-/// <summary>Idle kept-alive connections per instance, at most <see cref="MaxIdle"/> each.</summary>
+/// <summary>
+/// Idle kept-alive connections per instance, at most <see cref="MaxIdle"/> each; those to instances that left or were
+/// evicted are closed when the registry changes.
+/// </summary>
 internal sealed class UpstreamPool : IDisposable
 {
     private const int MaxIdle = 256;
     private readonly ConcurrentDictionary<string, Stack<UpstreamConnection>> _idle = new(StringComparer.Ordinal);
+    private readonly IDisposable _pruning;
+
+    public UpstreamPool(ServiceRegistry registry)
+        => _pruning = Microsoft.Extensions.Primitives.ChangeToken.OnChange(
+            registry.GetChangeToken, () => Prune(id => registry.All.Any(i => i.Id == id)));
 
     public UpstreamConnection? TryRent(ServiceInstance instance)
     {
@@ -83,8 +91,7 @@ internal sealed class UpstreamPool : IDisposable
         connection.Dispose();
     }
 
-    /// <summary>Closes the idle connections of instances no longer known.</summary>
-    public void Prune(Func<string, bool> known)
+    private void Prune(Func<string, bool> known)
     {
         foreach (var (id, stack) in _idle)
         {
@@ -101,5 +108,9 @@ internal sealed class UpstreamPool : IDisposable
         }
     }
 
-    public void Dispose() => Prune(static _ => false);
+    public void Dispose()
+    {
+        _pruning.Dispose();
+        Prune(static _ => false);
+    }
 }
