@@ -8,7 +8,7 @@ using Micron.Benchmarks.Runner;
 
 // run [--quick] [--out FILE] [--rows 2,3]  the side-by-side table of bench/run (--rows: only those rows)
 // serve KIND PORT [ARGS]                one server under test (started by `run`): bare, route, micro, rpc, rpc-baseline
-// load URL [-c N] [-d SECONDS] [-r RATE] closed-loop (or, with a rate, open-loop) HTTP load
+// load URL [-c N] [-d SECONDS] [-r RATE] [-H "Name: value" ...] closed-loop (or, with a rate, open-loop) HTTP load
 // probe-rpc CONCURRENCY SECONDS [CASE]  where remote-call time goes: calls/s and server and client CPU per call, four ways
 // anything else                         BenchmarkDotNet (--filter '*', --quick)
 switch (args.FirstOrDefault())
@@ -27,7 +27,7 @@ switch (args.FirstOrDefault())
         var target = new Uri(args[1]);
         var connections = int.Parse(Option("-c") ?? "32", CultureInfo.InvariantCulture);
         var duration = TimeSpan.FromSeconds(double.Parse(Option("-d") ?? "5", CultureInfo.InvariantCulture));
-        var request = RawHttpConnection.EncodeRequest(target);
+        var request = RawHttpConnection.EncodeRequest(target, headers: args.Select((a, i) => (a, i)).Where(p => p.a == "-H" && p.i + 1 < args.Length).Select(p => args[p.i + 1]));
         var result = Option("-r") is { } rate
             ? await HttpLoadGenerator.OpenLoopAsync(target, request, connections, double.Parse(rate, CultureInfo.InvariantCulture), duration, CancellationToken.None)
             : await HttpLoadGenerator.ClosedLoopAsync(target, request, connections, duration, CancellationToken.None);

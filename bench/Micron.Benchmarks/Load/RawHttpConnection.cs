@@ -29,11 +29,16 @@ internal sealed class RawHttpConnection : IDisposable
         return new RawHttpConnection(socket, request);
     }
 
-    public static byte[] EncodeRequest(Uri target, string method = "GET", byte[]? body = null, string? contentType = null)
+    public static byte[] EncodeRequest(Uri target, string method = "GET", byte[]? body = null, string? contentType = null, IEnumerable<string>? headers = null)
     {
         var head = new StringBuilder()
             .Append(method).Append(' ').Append(target.PathAndQuery).Append(" HTTP/1.1\r\n")
             .Append("Host: ").Append(target.Authority).Append("\r\n");
+        foreach (var header in headers ?? [])
+        {
+            head.Append(header).Append("\r\n");
+        }
+
         if (body is not null)
         {
             head.Append("Content-Type: ").Append(contentType ?? "application/json").Append("\r\n")

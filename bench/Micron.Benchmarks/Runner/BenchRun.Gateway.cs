@@ -23,21 +23,27 @@ internal sealed partial class BenchRun
             Measured micron;
             await using var gateway = await ServerProcess.StartAsync(dotnet, [self, "serve", "gateway", "{port}", .. quiet], "/hello/ready");
             micron = await MeasureProxyAsync("Micron gateway", gateway.Url);
-            var (nginx, nginxName) = await MeasureNginxAsync(backend.Url);
+            // nginx twice: as a bare proxy_pass (X-Forwarded-For only), and sending the X-Forwarded-* headers the gateway
+            // sends too (as YARP does by default), so that the backend parses the same headers behind both.
+            var (nginx, nginxName) = await MeasureNginxAsync(backend.Url, forwardedHeaders: false);
+            var (forwarding, _) = await MeasureNginxAsync(backend.Url, forwardedHeaders: true);
             var megabytes = quick ? 256 : 1024;
             var (idle, peak, seconds) = await StreamThroughAsync(gateway, megabytes);
 
-            string Peer(Func<Measured, double> pick, string format)
-                => nginx is { } n ? $"{nginxName}: {pick(n).ToString(format, CultureInfo.InvariantCulture)} (gateway / nginx: {Ratio(pick(micron), pick(n))})" : nginxName;
+            string Peers(Func<Measured, double> pick, Func<Measured, string> show)
+                => nginx is { } n
+                    ? $"{nginxName}: {show(n)}; with X-Forwarded-Proto and -Host too: {(forwarding is { } f ? show(f) : "could not run")}"
+                    : nginxName;
             _rows.Add(Row("4", "gateway: req/s at 32 connections (higher is better; target >= nginx)",
-                $"Micron gateway: {micron.Rps:N0}", $"backend directly: {direct.Rps:N0}", Ratio(micron.Rps, direct.Rps), Peer(static m => m.Rps, "N0")));
+                $"Micron gateway: {micron.Rps:N0}", $"backend directly: {direct.Rps:N0}", Ratio(micron.Rps, direct.Rps),
+                Peers(static m => m.Rps, m => $"{m.Rps:N0} (gateway / nginx: {Ratio(micron.Rps, m.Rps)})")));
             _rows.Add(Row("4", "gateway: p50 us at 1 connection, and what the hop adds (lower is better; target: adds <= 60 us)",
                 $"Micron gateway: {micron.P50:N0} ({Added(micron.P50 - direct.P50)})",
                 $"backend directly: {direct.P50:N0}", Ratio(micron.P50, direct.P50),
-                nginx is { } p ? $"{nginxName}: {p.P50:N0} ({Added(p.P50 - direct.P50)})" : nginxName));
+                Peers(static m => m.P50, m => $"{m.P50:N0} ({Added(m.P50 - direct.P50)})")));
             _rows.Add(Row("4", $"gateway: resident memory while streaming a {megabytes:N0} MiB body to a client (target: flat)",
                 $"Micron gateway: {idle:N0} MiB before, {peak:N0} MiB at most during ({megabytes / seconds:N0} MiB/s)", "-", "-", "-"));
-            Log($"  gateway {micron.Rps:N0} req/s, p50 {micron.P50:N0} us; direct {direct.Rps:N0}, {direct.P50:N0} us; nginx {nginx?.Rps:N0}, {nginx?.P50:N0} us; RSS {idle:N0} -> {peak:N0} MiB");
+            Log($"  gateway {micron.Rps:N0} req/s, p50 {micron.P50:N0} us; direct {direct.Rps:N0}, {direct.P50:N0} us; nginx {nginx?.Rps:N0}, {nginx?.P50:N0} us; with the X-Forwarded-* headers {forwarding?.Rps:N0}, {forwarding?.P50:N0} us; RSS {idle:N0} -> {peak:N0} MiB");
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or System.Net.Sockets.SocketException)
         {
@@ -57,8 +63,11 @@ internal sealed partial class BenchRun
         return new Measured(rps, p50, 0);
     }
 
-    /// <summary>Debian's nginx, one worker, <c>proxy_pass</c> to the same backend with upstream keep-alive.</summary>
-    private async Task<(Measured? Result, string Name)> MeasureNginxAsync(Uri backend)
+    /// <summary>
+    /// Debian's nginx, one worker, <c>proxy_pass</c> to the same backend with upstream keep-alive; with
+    /// <paramref name="forwardedHeaders"/>, it also sends <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c>.
+    /// </summary>
+    private async Task<(Measured? Result, string Name)> MeasureNginxAsync(Uri backend, bool forwardedHeaders)
     {
         var nginx = File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null;
         if (nginx is null)
@@ -75,8 +84,8 @@ internal sealed partial class BenchRun
                 nginx,
                 ["-p", directory.FullName, "-c", config, "-e", Path.Combine(directory.FullName, "error.log")],
                 "/hello/ready",
-                prepare: port => File.WriteAllText(config, NginxConfig(directory.FullName, port, backend)));
-            return (await MeasureProxyAsync(version, server.Url), version);
+                prepare: port => File.WriteAllText(config, NginxConfig(directory.FullName, port, backend, forwardedHeaders)));
+            return (await MeasureProxyAsync(forwardedHeaders ? version + " with X-Forwarded-Proto and -Host" : version, server.Url), version);
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException)
         {
@@ -88,7 +97,7 @@ internal sealed partial class BenchRun
         }
     }
 
-    private static string NginxConfig(string directory, int port, Uri backend) => $$"""
+    private static string NginxConfig(string directory, int port, Uri backend, bool forwardedHeaders) => $$"""
         daemon off;
         master_process off;
         worker_processes 1;
@@ -108,6 +117,7 @@ internal sealed partial class BenchRun
               proxy_http_version 1.1;
               proxy_set_header Connection "";
               proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+              {{(forwardedHeaders ? "proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Forwarded-Host $http_host;" : string.Empty)}}
             }
           }
         }

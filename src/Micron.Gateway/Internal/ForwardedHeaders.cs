@@ -25,6 +25,10 @@ internal static class ForwardedHeaders
         "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    // The lengths of the names in each set, one bit each: most headers are ruled out by their length alone.
+    private static readonly ulong NotForwardedLengths = Lengths(NotForwarded);
+    private static readonly ulong NotReturnedLengths = Lengths(NotReturned);
+
     public static void CopyRequest(HttpContext context, HttpRequestMessage request, string hostId)
     {
         var source = context.Request;
@@ -80,10 +84,10 @@ internal static class ForwardedHeaders
     }
 
     /// <summary>Whether a request header named <paramref name="name"/> (ASCII) is dropped or rewritten rather than passed on.</summary>
-    public static bool IsNotForwarded(ReadOnlySpan<byte> name) => Contains(NotForwarded, name);
+    public static bool IsNotForwarded(ReadOnlySpan<byte> name) => Contains(NotForwarded, NotForwardedLengths, name);
 
     /// <summary>Whether an answer's header named <paramref name="name"/> (ASCII) is hop-by-hop and not returned to the client.</summary>
-    public static bool IsNotReturned(ReadOnlySpan<byte> name) => Contains(NotReturned, name);
+    public static bool IsNotReturned(ReadOnlySpan<byte> name) => Contains(NotReturned, NotReturnedLengths, name);
 
     public static void CopyResponse(HttpResponseMessage response, IHeaderDictionary target)
     {
@@ -134,11 +138,26 @@ internal static class ForwardedHeaders
         return text.Contains(hostId, StringComparison.Ordinal) || text.AsSpan().Count(',') >= 8;
     }
 
-    private static bool Contains(FrozenSet<string> names, ReadOnlySpan<byte> name)
+    private static ulong Lengths(IEnumerable<string> names)
     {
-        Span<char> text = stackalloc char[name.Length <= 64 ? name.Length : 0];
-        return text.Length == name.Length
-            && System.Text.Ascii.ToUtf16(name, text, out _) == System.Buffers.OperationStatus.Done
+        var lengths = 0UL;
+        foreach (var name in names)
+        {
+            lengths |= 1UL << name.Length; // every name here is shorter than 64
+        }
+
+        return lengths;
+    }
+
+    private static bool Contains(FrozenSet<string> names, ulong lengths, ReadOnlySpan<byte> name)
+    {
+        if (name.Length >= 64 || (lengths & (1UL << name.Length)) == 0)
+        {
+            return false;
+        }
+
+        Span<char> text = stackalloc char[name.Length];
+        return System.Text.Ascii.ToUtf16(name, text, out _) == System.Buffers.OperationStatus.Done
             && names.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text);
     }
 

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Micron.Dashboard.Internal;
 using Micron.Discovery;
@@ -22,16 +24,7 @@ namespace Micron.Gateway.Internal.Fast;
 /// full gateway: the connection is handed over with the request's bytes unread. A request whose instance fails before
 /// answering is handed over too, and the full gateway retries, answers 502 or 503 as it always does.
 /// </summary>
-internal sealed partial class FastForwarder(
-    Forwarder forwarder,
-    ServiceRegistry registry,
-    InstanceHealth health,
-    FastRoutes routes,
-    RouteMetrics metrics,
-    IOptions<GatewayOptions> options,
-    IOptions<Http.MicronHttpOptions> http,
-    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
-    ILogger<FastForwarder> logger) : IDisposable
+internal sealed partial class FastForwarder : IDisposable
 {
     private const int MaxResponseHead = 64 * 1024;
     private const int MaxChunkLine = 4 * 1024;
@@ -39,9 +32,53 @@ internal sealed partial class FastForwarder(
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(130);
     private static readonly object Ok = 200;
 
-    private readonly UpstreamPool _pool = new(registry);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _authorities = new(StringComparer.Ordinal);
-    private readonly byte[] _hop = Encoding.ASCII.GetBytes(forwarder.HostId);
+    private readonly Forwarder _forwarder;
+    private readonly ServiceRegistry _registry;
+    private readonly InstanceHealth _health;
+    private readonly FastRoutes _routes;
+    private readonly IOptions<GatewayOptions> _options;
+    private readonly IOptions<Http.MicronHttpOptions> _http;
+    private readonly IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> _json;
+    private readonly ILogger<FastForwarder> _logger;
+    private readonly UpstreamPool _pool;
+    private readonly FastDeadlines _deadlines;
+    private readonly Histogram<double> _duration;
+    private readonly byte[] _hop;
+    private readonly long _keepAlive;
+    private readonly long _headersTimeout;
+    private readonly long _upstreamTimeout;
+
+    public FastForwarder(
+        Forwarder forwarder,
+        ServiceRegistry registry,
+        InstanceHealth health,
+        FastRoutes routes,
+        IMeterFactory meters,
+        IOptions<GatewayOptions> options,
+        IOptions<Http.MicronHttpOptions> http,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        ILogger<FastForwarder> logger)
+    {
+        (_forwarder, _registry, _health, _routes, _options, _http, _json, _logger) = (forwarder, registry, health, routes, options, http, json, logger);
+        _pool = new UpstreamPool(registry);
+        _hop = Encoding.ASCII.GetBytes(forwarder.HostId);
+        var gateway = options.Value;
+        _keepAlive = Ticks(KeepAlive);
+        _headersTimeout = Ticks(gateway.RequestHeadersTimeout);
+        _upstreamTimeout = Ticks(gateway.UpstreamTimeout);
+
+        // Checked often enough that no deadline runs over by more than a tenth of the shortest one (or a second).
+        var shortest = gateway.RequestHeadersTimeout < gateway.UpstreamTimeout ? gateway.RequestHeadersTimeout : gateway.UpstreamTimeout;
+        _deadlines = new FastDeadlines(TimeSpan.FromMilliseconds(Math.Clamp(shortest.TotalMilliseconds / 10, 10, 1000)));
+
+        // ASP.NET Core's own request duration (the same instrument, from the same meter): the dashboard and any
+        // exporter see relayed requests as they see the ones Kestrel serves.
+        _duration = meters.Create("Microsoft.AspNetCore.Hosting").CreateHistogram(
+            "http.server.request.duration",
+            unit: "s",
+            description: "Duration of HTTP server requests.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] });
+    }
 
     private enum Outcome
     {
@@ -50,58 +87,61 @@ internal sealed partial class FastForwarder(
         HandOver,
     }
 
-    public void Dispose() => _pool.Dispose();
+    public void Dispose()
+    {
+        _deadlines.Dispose();
+        _pool.Dispose();
+    }
 
     public async Task RunAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var input = connection.Transport.Input;
-        var output = connection.Transport.Output;
-        var gateway = options.Value;
-        var storage = ArrayPool<byte>.Shared.Rent((int)Math.Min(gateway.MaxRequestHeadersSize.Bytes, 64 * 1024));
-        var head = new RequestHead();
-        var request = new ArrayBufferWriter<byte>(1024);
-        var remote = Encoding.ASCII.GetBytes((connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? string.Empty);
-        using var timeout = new CancellationTokenSource();
+        var state = new ClientState(
+            ArrayPool<byte>.Shared.Rent((int)Math.Min(_options.Value.MaxRequestHeadersSize.Bytes, 64 * 1024)),
+            Encoding.ASCII.GetBytes((connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? string.Empty));
+        var deadline = _deadlines.Watch(input);
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
-        using var closeRequested = closing.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        using var closeRequested = closing.UnsafeRegister(static reader => ((PipeReader)reader!).CancelPendingRead(), input);
+        var handOver = false;
+        ReadResult read = default;
         try
         {
+            deadline.Enter(FastPhase.Idle, Stopwatch.GetTimestamp() + _keepAlive);
             while (true)
             {
                 // Wait up to the keep-alive time for a request to start, then up to the headers timeout for its head.
-                ReadResult read;
                 SequencePosition? end;
-                var started = false;
                 while (true)
                 {
-                    timeout.CancelAfter(started ? gateway.RequestHeadersTimeout : KeepAlive);
-                    try
+                    read = await input.ReadAsync().ConfigureAwait(false);
+                    if (read.IsCanceled)
                     {
-                        read = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        if (started && !closing.IsCancellationRequested)
+                        if (deadline.IsExpired && deadline.ExpiredIn == FastPhase.Head && !closing.IsCancellationRequested)
                         {
-                            await output.WriteAsync("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray()).ConfigureAwait(false);
+                            await connection.Transport.Output.WriteAsync("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray()).ConfigureAwait(false);
                         }
 
-                        return;
-                    }
+                        if (deadline.IsExpired || closing.IsCancellationRequested)
+                        {
+                            return;
+                        }
 
-                    if (!timeout.TryReset())
-                    {
-                        return;
+                        input.AdvanceTo(read.Buffer.Start);
+                        continue;
                     }
 
                     var buffer = read.Buffer;
                     end = RequestHead.FindEnd(buffer);
-                    if (end is not null || read.IsCompleted || buffer.Length >= storage.Length)
+                    if (end is not null || read.IsCompleted || buffer.Length >= state.Storage.Length)
                     {
                         break;
                     }
 
-                    started = !buffer.IsEmpty;
+                    if (!buffer.IsEmpty && !deadline.Enter(FastPhase.Head, Stopwatch.GetTimestamp() + _headersTimeout))
+                    {
+                        return;
+                    }
+
                     input.AdvanceTo(buffer.Start, buffer.End);
                 }
 
@@ -114,22 +154,23 @@ internal sealed partial class FastForwarder(
                     }
 
                     // A head too large or cut short: Kestrel answers it (431, 400) as it would any other.
-                    await HandOverAsync(connection, next, read).ConfigureAwait(false);
-                    return;
+                    handOver = true;
+                    break;
                 }
 
+                var head = state.Head;
                 var headBytes = read.Buffer.Slice(0, end.Value);
-                if (!head.TryParse(headBytes, storage) || routes.Find(head.IsHead, head.Path) is not { } route)
+                if (!head.TryParse(headBytes, state.Storage) || _routes.Find(head.IsHead, head.Path) is not { } route)
                 {
-                    await HandOverAsync(connection, next, read).ConfigureAwait(false);
-                    return;
+                    handOver = true;
+                    break;
                 }
 
-                var outcome = await ForwardAsync(connection, head, route, request, remote, end.Value).ConfigureAwait(false);
+                var outcome = await ForwardAsync(connection, state, deadline, route, end.Value).ConfigureAwait(false);
                 if (outcome == Outcome.HandOver)
                 {
-                    await HandOverAsync(connection, next, read).ConfigureAwait(false);
-                    return;
+                    handOver = true;
+                    break;
                 }
 
                 if (outcome == Outcome.Close || head.Close || closing.IsCancellationRequested)
@@ -140,59 +181,123 @@ internal sealed partial class FastForwarder(
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException or ObjectDisposedException)
         {
-            LogConnectionEnded(logger, connection.ConnectionId, ex.GetType().Name);
+            LogConnectionEnded(_logger, connection.ConnectionId, ex.GetType().Name);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(storage);
+            // Handed over only if the heartbeat did not expire it meanwhile: it would cancel Kestrel's read.
+            handOver &= deadline.Enter(FastPhase.HandedOver, long.MaxValue);
+            deadline.Dispose();
+            closeRequested.Dispose();
+            ArrayPool<byte>.Shared.Return(state.Storage);
+        }
+
+        if (handOver)
+        {
+            // Nothing of the request is consumed or examined, so Kestrel reads it again from the start.
+            input.AdvanceTo(read.Buffer.Start);
+            await next(connection).ConfigureAwait(false);
         }
     }
 
-    private static Task HandOverAsync(ConnectionContext connection, ConnectionDelegate next, ReadResult read)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Outcome> ForwardAsync(ConnectionContext connection, ClientState state, FastDeadline deadline, FastRoute route, SequencePosition end)
     {
-        // Nothing of the request is consumed or examined, so Kestrel reads it again from the start.
-        connection.Transport.Input.AdvanceTo(read.Buffer.Start);
-        return next(connection);
-    }
-
-    private async Task<Outcome> ForwardAsync(
-        ConnectionContext connection, RequestHead head, FastRoute route, ArrayBufferWriter<byte> request, byte[] remote, SequencePosition end)
-    {
-        var instance = forwarder.Pick(route.Service, null);
+        var head = state.Head;
+        var instance = _forwarder.Pick(route.Service, null);
         if (instance is null || !string.Equals(instance.BaseUri.Scheme, Uri.UriSchemeHttp, StringComparison.Ordinal))
         {
             return Outcome.HandOver; // the full gateway answers 503, or speaks to the instance its own way
         }
 
         var started = Stopwatch.GetTimestamp();
-        var entry = health.For(instance);
+        var entry = _health.For(instance);
         entry.Enter();
         UpstreamConnection? upstream = null;
         try
         {
-            request.ResetWrittenCount();
-            var trace = WriteRequest(request, head, instance.BaseUri, remote);
+            var authority = _pool.AuthorityOf(instance);
+            WriteRequest(state, authority);
 
             // A kept-alive connection the instance closed meanwhile fails before any answer: once more on a new one.
-            ResponseHead? answer = null;
-            for (var attempt = 0; attempt < 2 && answer is null; attempt++)
+            var output = connection.Transport.Output;
+            ResponseHead response = default;
+            var answered = false;
+            for (var attempt = 0; attempt < 2 && !answered; attempt++)
             {
-                upstream = _pool.TryRent(instance);
+                // The upstream timeout runs from here: connecting, sending, and waiting for the answer's head.
+                upstream = _pool.TryRent(instance, authority);
                 if (upstream is null)
                 {
+                    if (!deadline.Enter(FastPhase.Upstream, started + _upstreamTimeout))
+                    {
+                        return Outcome.Close;
+                    }
+
                     try
                     {
-                        upstream = await UpstreamConnection.ConnectAsync(instance.BaseUri, TimeSpan.FromSeconds(5), connection.ConnectionClosed).ConfigureAwait(false);
+                        upstream = await UpstreamConnection.ConnectAsync(instance, authority, TimeSpan.FromSeconds(5), connection.ConnectionClosed).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException)
                     {
                         // The full gateway tries the instance again, reports it and retries or answers 502, as always.
-                        return Outcome.HandOver;
+                        return deadline.IsExpired ? await TimedOutAsync(output, instance, state).ConfigureAwait(false) : Outcome.HandOver;
                     }
                 }
 
-                answer = await SendAsync(upstream, request.WrittenMemory, head.IsHead).ConfigureAwait(false);
-                if (answer is null)
+                if (!deadline.Enter(FastPhase.Upstream, started + _upstreamTimeout, upstream))
+                {
+                    return await TimedOutAsync(output, instance, state).ConfigureAwait(false);
+                }
+
+                // Send the request and read the answer's head into the output's next span, advanced past only once the
+                // answer is sure to be relayed.
+                var parsed = false;
+                try
+                {
+                    var request = state.Request.WrittenMemory;
+                    while (!request.IsEmpty)
+                    {
+                        request = request[await upstream.Socket.SendAsync(request, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false)..];
+                    }
+
+                    while (true)
+                    {
+                        var buffered = upstream.Buffered;
+                        var headEnd = buffered.IndexOf("\r\n\r\n"u8);
+                        if (headEnd >= 0)
+                        {
+                            var source = buffered[..(headEnd + 4)];
+                            parsed = ResponseHead.TryParse(source, head.IsHead, output.GetSpan(source.Length + 21), out response);
+                            upstream.Consume(source.Length);
+                            break;
+                        }
+
+                        var room = upstream.Room(MaxResponseHead);
+                        var received = room.IsEmpty ? 0 : await upstream.Socket.ReceiveAsync(room, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false);
+                        if (received == 0)
+                        {
+                            break;
+                        }
+
+                        upstream.Received(received);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+                {
+                    parsed = false;
+                }
+
+                if (!deadline.Enter(FastPhase.Relaying, long.MaxValue))
+                {
+                    return await TimedOutAsync(output, instance, state).ConfigureAwait(false);
+                }
+
+                if (parsed)
+                {
+                    answered = true;
+                }
+                else
                 {
                     var reused = upstream.Reused;
                     upstream.Dispose();
@@ -204,52 +309,59 @@ internal sealed partial class FastForwarder(
                 }
             }
 
-            if (answer is not { } response || upstream is null)
+            if (!answered || upstream is null)
             {
                 return Outcome.HandOver;
             }
 
-            if (response.TimedOut)
-            {
-                upstream.Dispose();
-                upstream = null;
-                connection.Transport.Input.AdvanceTo(end);
-                await WriteTimeoutAsync(connection.Transport.Output, instance, trace).ConfigureAwait(false);
-                return Outcome.Close;
-            }
-
             // The instance answered: the request is consumed, and from here on a failure can only cut the connection.
             connection.Transport.Input.AdvanceTo(end);
-            var output = connection.Transport.Output;
+            output.Advance(response.Length);
             var closeAfter = head.Close || response.Framing == Framing.UntilClose;
-            output.Write(response.Head.AsSpan(0, response.HeadLength));
+            var tail = output.GetSpan(21);
             if (closeAfter)
             {
-                output.Write("Connection: close\r\n"u8);
+                "Connection: close\r\n\r\n"u8.CopyTo(tail);
+                output.Advance(21);
+            }
+            else
+            {
+                "\r\n"u8.CopyTo(tail);
+                output.Advance(2);
             }
 
-            output.Write("\r\n"u8);
-            var complete = response.Framing switch
+            bool complete;
+            try
             {
-                Framing.None => true,
-                Framing.Length => await CopyAsync(upstream.Reader, output, response.ContentLength).ConfigureAwait(false),
-                Framing.Chunked => await CopyChunkedAsync(upstream.Reader, output).ConfigureAwait(false),
-                _ => await CopyToEndAsync(upstream.Reader, output).ConfigureAwait(false),
-            };
+                complete = response.Framing switch
+                {
+                    Framing.None => true,
+                    Framing.Length => await CopyAsync(upstream, output, response.ContentLength).ConfigureAwait(false),
+                    Framing.Chunked => await CopyChunkedAsync(upstream, output).ConfigureAwait(false),
+                    _ => await CopyToEndAsync(upstream, output).ConfigureAwait(false),
+                };
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                complete = false; // the instance reset the connection mid-answer
+            }
+
             var flushed = await output.FlushAsync().ConfigureAwait(false);
-            Record(route, head, response.Status, started);
+            var finished = Stopwatch.GetTimestamp();
+            Record(route, head.IsHead, response.Status, started, finished);
             if (!complete)
             {
                 upstream.Dispose();
                 upstream = null;
-                LogBrokenAnswer(logger, route.Template, instance.Id);
+                LogBrokenAnswer(_logger, route.Template, instance.Id);
                 connection.Abort(new ConnectionAbortedException("the instance broke off its answer"));
                 return Outcome.Close;
             }
 
-            if (response.KeepAlive && response.Framing != Framing.UntilClose)
+            // Bytes past the answer are not the next one's: the instance broke the protocol, and its connection goes.
+            if (response.KeepAlive && response.Framing != Framing.UntilClose && upstream.BufferedLength == 0)
             {
-                _pool.Return(instance, upstream);
+                _pool.Return(upstream);
             }
             else
             {
@@ -257,7 +369,7 @@ internal sealed partial class FastForwarder(
             }
 
             upstream = null;
-            return flushed.IsCompleted || closeAfter ? Outcome.Close : Outcome.Done;
+            return flushed.IsCompleted || closeAfter || !deadline.Enter(FastPhase.Idle, finished + _keepAlive) ? Outcome.Close : Outcome.Done;
         }
         finally
         {
@@ -266,17 +378,25 @@ internal sealed partial class FastForwarder(
         }
     }
 
+    private async ValueTask<Outcome> TimedOutAsync(PipeWriter output, ServiceInstance instance, ClientState state)
+    {
+        await WriteTimeoutAsync(output, instance, state.Trace).ConfigureAwait(false);
+        return Outcome.Close;
+    }
+
     // The request as the instance gets it: the client's line and headers, Host the instance's, X-Forwarded-* and the
     // hop added, hop-by-hop headers dropped (RFC 9110 section 7.6.1), a traceparent when the client sent none.
-    // Returns the request's trace, as the full gateway's errors name it.
-    private byte[] WriteRequest(ArrayBufferWriter<byte> request, RequestHead head, Uri instance, byte[] remote)
+    // Keeps the request's trace in the state, as the full gateway's errors name it.
+    private void WriteRequest(ClientState state, byte[] authority)
     {
-        byte[] trace;
+        var head = state.Head;
+        var request = state.Request;
+        request.ResetWrittenCount();
         Append(request, head.Method);
         Append(request, " "u8);
         Append(request, head.Target);
         Append(request, " HTTP/1.1\r\nHost: "u8);
-        Append(request, _authorities.GetOrAdd(instance.Authority, static authority => Encoding.ASCII.GetBytes(authority)));
+        Append(request, authority);
         Append(request, "\r\n"u8);
         for (var i = 0; i < head.HeaderCount; i++)
         {
@@ -296,7 +416,7 @@ internal sealed partial class FastForwarder(
             Append(request, ", "u8);
         }
 
-        Append(request, remote);
+        Append(request, state.Remote);
         Append(request, "\r\nX-Forwarded-Proto: "u8);
         Append(request, head.ForwardedProtoIndex >= 0 ? head.Value(head.ForwardedProtoIndex) : "http"u8);
         Append(request, "\r\nX-Forwarded-Host: "u8);
@@ -305,14 +425,15 @@ internal sealed partial class FastForwarder(
         Append(request, _hop);
         if (head.TraceParentIndex >= 0)
         {
-            trace = head.Value(head.TraceParentIndex).ToArray();
+            state.SetTrace(head.Value(head.TraceParentIndex));
         }
         else
         {
-            // 00-{trace id}-{span id}-00, written in place.
+            // 00-{trace id}-{span id}-00, random ids written in place (never all zeros, which would be invalid).
             Span<byte> ids = stackalloc byte[24];
-            ActivityTraceId.CreateRandom().CopyTo(ids[..16]);
-            ActivitySpanId.CreateRandom().CopyTo(ids[16..]);
+            Random.Shared.NextBytes(ids);
+            ids[15] |= 1;
+            ids[23] |= 1;
             var text = request.GetSpan(TraceParentLength + 15);
             "\r\ntraceparent: 00-"u8.CopyTo(text);
             var at = 18;
@@ -322,117 +443,64 @@ internal sealed partial class FastForwarder(
             Convert.TryToHexStringLower(ids[16..], text[at..], out written);
             at += written;
             "-00"u8.CopyTo(text[at..]);
-            trace = text.Slice(15, TraceParentLength).ToArray();
+            state.SetTrace(text.Slice(15, TraceParentLength));
             request.Advance(at + 3);
         }
 
         Append(request, "\r\n\r\n"u8);
-        return trace;
     }
 
     private static void Append(ArrayBufferWriter<byte> writer, ReadOnlySpan<byte> bytes) => writer.Write(bytes);
 
-    /// <summary>Sends the request and reads the answer's head; <see langword="null"/> when the connection failed first.</summary>
-    private async Task<ResponseHead?> SendAsync(UpstreamConnection upstream, ReadOnlyMemory<byte> request, bool isHead)
-    {
-        var deadline = upstream.Deadline;
-        deadline.CancelAfter(options.Value.UpstreamTimeout);
-        try
-        {
-            var sent = 0;
-            while (sent < request.Length)
-            {
-                sent += await upstream.Socket.SendAsync(request[sent..], System.Net.Sockets.SocketFlags.None, deadline.Token).ConfigureAwait(false);
-            }
-
-            var reader = upstream.Reader;
-            while (true)
-            {
-                var read = await reader.ReadAsync(deadline.Token).ConfigureAwait(false);
-                var buffer = read.Buffer;
-                if (RequestHead.FindEnd(buffer) is { } end)
-                {
-                    var parsed = ResponseHead.Parse(buffer.Slice(0, end), isHead);
-                    reader.AdvanceTo(end);
-                    return deadline.TryReset() ? parsed : ResponseHead.Timeout;
-                }
-
-                if (read.IsCompleted || buffer.Length > MaxResponseHead)
-                {
-                    reader.AdvanceTo(buffer.End);
-                    return null;
-                }
-
-                reader.AdvanceTo(buffer.Start, buffer.End);
-            }
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            return ResponseHead.Timeout;
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<bool> CopyAsync(PipeReader source, PipeWriter target, long length)
-    {
-        while (length > 0)
-        {
-            var read = await source.ReadAsync().ConfigureAwait(false);
-            var buffer = read.Buffer;
-            var take = Math.Min(buffer.Length, length);
-            foreach (var segment in buffer.Slice(0, take))
-            {
-                target.Write(segment.Span);
-            }
-
-            length -= take;
-            source.AdvanceTo(buffer.GetPosition(take));
-            if (length > 0)
-            {
-                if (read.IsCompleted)
-                {
-                    return false;
-                }
-
-                var flushed = await target.FlushAsync().ConfigureAwait(false);
-                if (flushed.IsCompleted)
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    private static async Task<bool> CopyToEndAsync(PipeReader source, PipeWriter target)
+    /// <summary>Relays <paramref name="length"/> bytes; <see langword="false"/> when the instance or the client went first.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> CopyAsync(UpstreamConnection source, PipeWriter target, long length)
     {
         while (true)
         {
-            var read = await source.ReadAsync().ConfigureAwait(false);
-            foreach (var segment in read.Buffer)
+            var take = (int)Math.Min(source.BufferedLength, length);
+            if (take > 0)
             {
-                target.Write(segment.Span);
+                target.Write(source.Buffered[..take]);
+                source.Consume(take);
+                length -= take;
             }
 
-            source.AdvanceTo(read.Buffer.End);
-            if (read.IsCompleted)
+            if (length == 0)
             {
                 return true;
             }
 
-            if ((await target.FlushAsync().ConfigureAwait(false)).IsCompleted)
+            // More to come: the client takes what it has (or holds the copy back while it is slow), then the instance sends more.
+            if ((await target.FlushAsync().ConfigureAwait(false)).IsCompleted || !await source.FillAsync().ConfigureAwait(false))
             {
                 return false;
             }
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> CopyToEndAsync(UpstreamConnection source, PipeWriter target)
+    {
+        while (true)
+        {
+            target.Write(source.Buffered);
+            source.Consume(source.BufferedLength);
+            if ((await target.FlushAsync().ConfigureAwait(false)).IsCompleted)
+            {
+                return false;
+            }
+
+            if (!await source.FillAsync().ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+    }
+
     // Chunked answers pass through as they are: size lines, data and trailers; reading them finds where the answer ends.
-    private static async Task<bool> CopyChunkedAsync(PipeReader source, PipeWriter target)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> CopyChunkedAsync(UpstreamConnection source, PipeWriter target)
     {
         while (true)
         {
@@ -471,61 +539,53 @@ internal sealed partial class FastForwarder(
     /// Copies one line; returns the chunk size it gives (or, for a trailer line, its length), <see langword="null"/>
     /// when the source ended or the line is not valid.
     /// </summary>
-    private static async Task<long?> CopyLineAsync(PipeReader source, PipeWriter target, bool chunkSize = true)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<long?> CopyLineAsync(UpstreamConnection source, PipeWriter target, bool chunkSize = true)
     {
         while (true)
         {
-            var read = await source.ReadAsync().ConfigureAwait(false);
-            var buffer = read.Buffer;
-            var reader = new SequenceReader<byte>(buffer);
-            if (reader.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8, advancePastDelimiter: true))
+            var buffered = source.Buffered;
+            var at = buffered.IndexOf("\r\n"u8);
+            if (at >= 0)
             {
-                foreach (var segment in buffer.Slice(0, reader.Position))
-                {
-                    target.Write(segment.Span);
-                }
-
-                source.AdvanceTo(reader.Position);
-                if (!chunkSize)
-                {
-                    return line.Length;
-                }
-
-                Span<byte> text = stackalloc byte[16];
-                var digits = line.Length > MaxChunkLine ? 0 : (int)Math.Min(line.Length, 16);
-                line.Slice(0, digits).CopyTo(text);
-                var size = text[..digits];
-                var stop = size.IndexOfAny((byte)';', (byte)' ', (byte)'\t');
-                return Utf8Parser.TryParse(stop < 0 ? size : size[..stop], out long value, out var used, 'X') && used == (stop < 0 ? size.Length : stop) && value >= 0
-                    ? value
-                    : null;
+                target.Write(buffered[..(at + 2)]);
+                var value = chunkSize ? ChunkSize(buffered[..at]) : at;
+                source.Consume(at + 2);
+                return value;
             }
 
-            if (read.IsCompleted || buffer.Length > MaxChunkLine)
+            if (buffered.Length > MaxChunkLine || !await source.FillAsync().ConfigureAwait(false))
             {
-                source.AdvanceTo(buffer.End);
                 return null;
             }
-
-            source.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 
+    // A chunk's size in hex, before any extension (RFC 9112 section 7.1.1).
+    private static long? ChunkSize(ReadOnlySpan<byte> line)
+    {
+        var stop = line.IndexOfAny((byte)';', (byte)' ', (byte)'\t');
+        var size = stop < 0 ? line : line[..stop];
+        return size.Length is > 0 and <= 16 && Utf8Parser.TryParse(size, out long value, out var used, 'X') && used == size.Length && value >= 0
+            ? value
+            : null;
+    }
+
     // The same answer the full gateway gives (ErrorResponse): problem JSON or plain text, as the host is configured.
-    private async Task WriteTimeoutAsync(PipeWriter output, ServiceInstance instance, byte[] trace)
+    private async Task WriteTimeoutAsync(PipeWriter output, ServiceInstance instance, string trace)
     {
         const int Status = StatusCodes.Status504GatewayTimeout;
-        var detail = $"instance {instance.Id} of service '{instance.Service}' did not answer within {options.Value.UpstreamTimeout.TotalSeconds:0.###} s";
+        var detail = $"instance {instance.Id} of service '{instance.Service}' did not answer within {_options.Value.UpstreamTimeout.TotalSeconds:0.###} s";
         byte[] body;
         string type;
-        if (http.Value.ErrorFormat == Http.ErrorFormat.PlainText)
+        if (_http.Value.ErrorFormat == Http.ErrorFormat.PlainText)
         {
             (body, type) = (Encoding.UTF8.GetBytes(detail), Http.Internal.MicroResponse.TextContentType);
         }
         else
         {
-            var problem = new Http.Internal.ProblemDocument("about:blank", "Gateway Timeout", Status, detail, Http.ErrorCodes.UpstreamTimeout, Encoding.ASCII.GetString(trace), null);
-            (body, type) = (System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(problem, json.Value.SerializerOptions), Http.Internal.ErrorResponse.ProblemContentType);
+            var problem = new Http.Internal.ProblemDocument("about:blank", "Gateway Timeout", Status, detail, Http.ErrorCodes.UpstreamTimeout, trace, null);
+            (body, type) = (System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(problem, _json.Value.SerializerOptions), Http.Internal.ErrorResponse.ProblemContentType);
         }
 
         output.Write(Encoding.ASCII.GetBytes($"HTTP/1.1 504 Gateway Timeout\r\nContent-Type: {type}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
@@ -533,15 +593,57 @@ internal sealed partial class FastForwarder(
         await output.FlushAsync().ConfigureAwait(false);
     }
 
-    private void Record(FastRoute route, RequestHead head, int status, long started)
+    // As ASP.NET Core's hosting records a request it serves.
+    private void Record(FastRoute route, bool isHead, int status, long started, long finished)
     {
-        KeyValuePair<string, object?>[] tags =
-        [
-            new("http.route", route.Template),
-            new("http.request.method", head.IsHead ? HttpMethods.Head : HttpMethods.Get),
-            new("http.response.status_code", status == 200 ? Ok : status),
-        ];
-        metrics.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        if (!_duration.Enabled)
+        {
+            return;
+        }
+
+        var tags = new TagList
+        {
+            { "url.scheme", "http" },
+            { "http.request.method", isHead ? HttpMethods.Head : HttpMethods.Get },
+            { "network.protocol.version", "1.1" },
+            { "http.response.status_code", status == 200 ? Ok : status },
+            { "http.route", route.Template },
+        };
+        _duration.Record(Stopwatch.GetElapsedTime(started, finished).TotalSeconds, in tags);
+    }
+
+    private static long Ticks(TimeSpan time) => (long)(time.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>What a client connection keeps from one request to the next.</summary>
+    private sealed class ClientState(byte[] storage, byte[] remote)
+    {
+        private byte[] _trace = new byte[TraceParentLength];
+        private int _traceLength;
+
+        /// <summary>Gets the buffer the request's head is parsed in.</summary>
+        public byte[] Storage => storage;
+
+        /// <summary>Gets the client's address in ASCII.</summary>
+        public byte[] Remote => remote;
+
+        public RequestHead Head { get; } = new();
+
+        /// <summary>Gets the request as the instance gets it.</summary>
+        public ArrayBufferWriter<byte> Request { get; } = new(1024);
+
+        /// <summary>Gets the request's traceparent, as the gateway's errors name it.</summary>
+        public string Trace => Encoding.ASCII.GetString(_trace, 0, _traceLength);
+
+        public void SetTrace(ReadOnlySpan<byte> trace)
+        {
+            if (trace.Length > _trace.Length)
+            {
+                _trace = new byte[trace.Length];
+            }
+
+            trace.CopyTo(_trace);
+            _traceLength = trace.Length;
+        }
     }
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Debug, Message = "Connection {Connection} ended ({Reason})")]

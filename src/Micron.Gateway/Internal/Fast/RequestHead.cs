@@ -60,6 +60,12 @@ internal sealed class RequestHead
     /// <summary>Finds the end of a head in <paramref name="buffer"/>: the position after its blank line.</summary>
     public static SequencePosition? FindEnd(ReadOnlySequence<byte> buffer)
     {
+        if (buffer.IsSingleSegment)
+        {
+            var end = buffer.FirstSpan.IndexOf("\r\n\r\n"u8);
+            return end < 0 ? null : buffer.GetPosition(end + 4);
+        }
+
         var reader = new SequenceReader<byte>(buffer);
         return reader.TryReadTo(out ReadOnlySequence<byte> _, "\r\n\r\n"u8, advancePastDelimiter: true) ? reader.Position : null;
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 
 namespace Micron.Gateway.Internal.Fast;
@@ -21,44 +20,29 @@ internal enum Framing
 
 /// <summary>
 /// An instance's answer head as the client gets it: the status line and the headers, less the hop-by-hop ones
-/// (<c>Transfer-Encoding</c> stays: a chunked body passes through as it is), without the final blank line.
+/// (<c>Transfer-Encoding</c> stays: a chunked body passes through as it is), written by <see cref="TryParse"/> without
+/// the final blank line.
 /// </summary>
-internal sealed class ResponseHead
+internal readonly record struct ResponseHead(int Status, Framing Framing, long ContentLength, bool KeepAlive, int Length)
 {
-    /// <summary>The instance did not answer within the upstream timeout.</summary>
-    public static readonly ResponseHead Timeout = new() { TimedOut = true };
-
-    public bool TimedOut { get; private init; }
-
-    public byte[] Head { get; private init; } = [];
-
-    public int HeadLength { get; private init; }
-
-    public int Status { get; private init; }
-
-    public Framing Framing { get; private init; }
-
-    public long ContentLength { get; private init; }
-
-    /// <summary>Gets whether the connection may serve another request.</summary>
-    public bool KeepAlive { get; private init; }
-
-    /// <summary>Parses a head through its blank line; <see langword="null"/> when it is not a valid final HTTP/1.x answer.</summary>
-    public static ResponseHead? Parse(ReadOnlySequence<byte> bytes, bool isHead)
+    /// <summary>
+    /// Parses a head through its blank line into <paramref name="target"/>, which must be at least as long as
+    /// <paramref name="source"/>; <see langword="false"/> when it is not a valid final HTTP/1.x answer.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> source, bool isHead, Span<byte> target, out ResponseHead head)
     {
-        ReadOnlySpan<byte> source = bytes.IsSingleSegment ? bytes.FirstSpan : bytes.ToArray();
+        head = default;
         var lineEnd = source.IndexOf("\r\n"u8);
         var line = source[..lineEnd];
         var http11 = line.StartsWith("HTTP/1.1 "u8);
         if ((!http11 && !line.StartsWith("HTTP/1.0 "u8)) || line.Length < 12 || (line.Length > 12 && line[12] != (byte)' ')
             || !Utf8Parser.TryParse(line.Slice(9, 3), out int status, out var used) || used != 3 || status < 200 || status > 999)
         {
-            return null; // 1xx interim answers and anything unexpected go to the full gateway
+            return false; // 1xx interim answers and anything unexpected go to the full gateway
         }
 
-        var head = new byte[source.Length];
-        var length = 0;
-        Copy(line);
+        line.CopyTo(target);
+        var length = line.Length;
         long contentLength = -1;
         var chunked = false;
         var keepAlive = http11;
@@ -71,7 +55,7 @@ internal sealed class ResponseHead
             var colon = field.IndexOf((byte)':');
             if (colon <= 0)
             {
-                return null;
+                return false;
             }
 
             var name = field[..colon];
@@ -80,14 +64,14 @@ internal sealed class ResponseHead
             {
                 if (contentLength >= 0 || !Utf8Parser.TryParse(value, out contentLength, out var digits) || digits != value.Length || contentLength < 0)
                 {
-                    return null;
+                    return false;
                 }
             }
             else if (Is(name, "Transfer-Encoding"u8))
             {
                 if (chunked || !Is(value, "chunked"u8))
                 {
-                    return null;
+                    return false;
                 }
 
                 chunked = true;
@@ -102,35 +86,24 @@ internal sealed class ResponseHead
                 continue; // hop-by-hop, as the full path drops them (Transfer-Encoding is kept above: the chunks pass through)
             }
 
-            Copy("\r\n"u8);
-            Copy(field);
+            "\r\n"u8.CopyTo(target[length..]);
+            field.CopyTo(target[(length + 2)..]);
+            length += field.Length + 2;
         }
 
         if (chunked && contentLength >= 0)
         {
-            return null; // both framings at once: a smuggling attempt or a broken instance
+            return false; // both framings at once: a smuggling attempt or a broken instance
         }
 
-        Copy("\r\n"u8);
+        "\r\n"u8.CopyTo(target[length..]);
+        length += 2;
         var framing = isHead || status is 204 or 304 ? Framing.None
             : chunked ? Framing.Chunked
             : contentLength >= 0 ? Framing.Length
             : Framing.UntilClose;
-        return new ResponseHead
-        {
-            Head = head,
-            HeadLength = length,
-            Status = status,
-            Framing = framing,
-            ContentLength = Math.Max(0, contentLength),
-            KeepAlive = keepAlive,
-        };
-
-        void Copy(ReadOnlySpan<byte> part)
-        {
-            part.CopyTo(head.AsSpan(length));
-            length += part.Length;
-        }
+        head = new ResponseHead(status, framing, Math.Max(0, contentLength), keepAlive, length);
+        return true;
     }
 
     private static bool Is(ReadOnlySpan<byte> text, ReadOnlySpan<byte> expected) => System.Text.Ascii.EqualsIgnoreCase(text, expected);

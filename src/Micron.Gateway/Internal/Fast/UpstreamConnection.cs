@@ -1,38 +1,58 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Text;
 using Micron.Discovery;
 
 namespace Micron.Gateway.Internal.Fast;
 
-/// <summary>A kept-alive HTTP/1.1 connection to one instance.</summary>
+/// <summary>
+/// A kept-alive HTTP/1.1 connection to one instance, read straight from its socket into a buffer of its own: what is
+/// <see cref="Buffered"/> is what the instance sent and the forwarder has not consumed yet.
+/// </summary>
 internal sealed class UpstreamConnection : IDisposable
 {
-    private UpstreamConnection(Socket socket)
+    private const int BufferSize = 16 * 1024;
+    private byte[] _buffer = new byte[BufferSize];
+    private int _start;
+    private int _end;
+    private int _aborted;
+
+    private UpstreamConnection(Socket socket, ServiceInstance instance, byte[] authority)
     {
         Socket = socket;
-        Reader = PipeReader.Create(new NetworkStream(socket, ownsSocket: true), new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024));
+        Instance = instance;
+        Authority = authority;
     }
 
     public Socket Socket { get; }
 
-    public PipeReader Reader { get; }
+    /// <summary>Gets the instance it is connected to.</summary>
+    public ServiceInstance Instance { get; }
 
-    /// <summary>Gets the upstream timeout of the request in flight, reset after each answer's head.</summary>
-    public CancellationTokenSource Deadline { get; } = new();
+    /// <summary>Gets the instance's authority in ASCII, the <c>Host</c> its requests carry.</summary>
+    public byte[] Authority { get; }
 
     /// <summary>Gets or sets whether it served a request before (a kept-alive connection the instance may have closed since).</summary>
     public bool Reused { get; set; }
 
-    public static async Task<UpstreamConnection> ConnectAsync(Uri instance, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Gets whether <see cref="Abort"/> cut it, as the upstream timeout does.</summary>
+    public bool Aborted => Volatile.Read(ref _aborted) != 0;
+
+    /// <summary>Gets the bytes received and not yet consumed.</summary>
+    public ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _end - _start);
+
+    public int BufferedLength => _end - _start;
+
+    public static async Task<UpstreamConnection> ConnectAsync(ServiceInstance instance, byte[] authority, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
-            await socket.ConnectAsync(instance.Host, instance.Port, deadline.Token).ConfigureAwait(false);
-            return new UpstreamConnection(socket);
+            await socket.ConnectAsync(instance.BaseUri.Host, instance.BaseUri.Port, deadline.Token).ConfigureAwait(false);
+            return new UpstreamConnection(socket, instance, authority);
         }
         catch
         {
@@ -41,11 +61,73 @@ internal sealed class UpstreamConnection : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Marks <paramref name="count"/> buffered bytes consumed.</summary>
+    public void Consume(int count)
     {
-        Reader.Complete();
-        Deadline.Dispose();
+        _start += count;
+        if (_start == _end)
+        {
+            (_start, _end) = (0, 0);
+        }
     }
+
+    /// <summary>
+    /// Gets room after the buffered bytes to receive into, compacting the buffer or growing it up to
+    /// <paramref name="limit"/>; empty when <paramref name="limit"/> bytes are buffered already.
+    /// </summary>
+    public Memory<byte> Room(int limit = BufferSize)
+    {
+        if (_end == _buffer.Length)
+        {
+            if (_end - _start >= limit)
+            {
+                return Memory<byte>.Empty;
+            }
+
+            if (_start > 0)
+            {
+                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            }
+            else
+            {
+                Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, limit));
+            }
+
+            (_start, _end) = (0, _end - _start);
+        }
+
+        return _buffer.AsMemory(_end);
+    }
+
+    /// <summary>Marks <paramref name="count"/> bytes received into <see cref="Room"/>.</summary>
+    public void Received(int count) => _end += count;
+
+    /// <summary>
+    /// Receives more bytes after those buffered; <see langword="false"/> when the instance closed the connection, or
+    /// when <paramref name="limit"/> bytes are buffered already.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> FillAsync(int limit = BufferSize)
+    {
+        var room = Room(limit);
+        if (room.IsEmpty)
+        {
+            return false;
+        }
+
+        var received = await Socket.ReceiveAsync(room, SocketFlags.None).ConfigureAwait(false);
+        _end += received;
+        return received > 0;
+    }
+
+    /// <summary>Cuts the connection from another thread: what waits on it fails.</summary>
+    public void Abort()
+    {
+        Volatile.Write(ref _aborted, 1);
+        Socket.Dispose();
+    }
+
+    public void Dispose() => Socket.Dispose();
 }
 
 /// <summary>
@@ -56,13 +138,21 @@ internal sealed class UpstreamPool : IDisposable
 {
     private const int MaxIdle = 256;
     private readonly ConcurrentDictionary<string, Stack<UpstreamConnection>> _idle = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<ServiceInstance, byte[]> _authorities = [];
     private readonly IDisposable _pruning;
 
     public UpstreamPool(ServiceRegistry registry)
         => _pruning = Microsoft.Extensions.Primitives.ChangeToken.OnChange(
             registry.GetChangeToken, () => Prune(id => registry.All.Any(i => i.Id == id)));
 
-    public UpstreamConnection? TryRent(ServiceInstance instance)
+    /// <summary>The instance's authority in ASCII, worked out once per instance.</summary>
+    public byte[] AuthorityOf(ServiceInstance instance)
+        => _authorities.TryGetValue(instance, out var authority)
+            ? authority
+            : _authorities.GetValue(instance, static i => Encoding.ASCII.GetBytes(i.BaseUri.Authority));
+
+    /// <summary>An idle connection to <paramref name="instance"/> at <paramref name="authority"/>, if there is one.</summary>
+    public UpstreamConnection? TryRent(ServiceInstance instance, byte[] authority)
     {
         if (!_idle.TryGetValue(instance.Id, out var stack))
         {
@@ -71,13 +161,24 @@ internal sealed class UpstreamPool : IDisposable
 
         lock (stack)
         {
-            return stack.TryPop(out var connection) ? connection : null;
+            // An instance announced again at another address keeps its id: its old connections are not reused.
+            while (stack.TryPop(out var connection))
+            {
+                if (ReferenceEquals(connection.Authority, authority) || connection.Authority.AsSpan().SequenceEqual(authority))
+                {
+                    return connection;
+                }
+
+                connection.Dispose();
+            }
+
+            return null;
         }
     }
 
-    public void Return(ServiceInstance instance, UpstreamConnection connection)
+    public void Return(UpstreamConnection connection)
     {
-        var stack = _idle.GetOrAdd(instance.Id, static _ => new Stack<UpstreamConnection>());
+        var stack = _idle.GetOrAdd(connection.Instance.Id, static _ => new Stack<UpstreamConnection>());
         connection.Reused = true;
         lock (stack)
         {
