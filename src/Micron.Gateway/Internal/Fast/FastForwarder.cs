@@ -31,6 +31,7 @@ internal sealed partial class FastForwarder : IDisposable
     private const int TraceParentLength = 55;
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(130);
     private static readonly object Ok = 200;
+    private static readonly ExecutionContext DefaultContext = CaptureDefaultContext();
 
     private readonly Forwarder _forwarder;
     private readonly ServiceRegistry _registry;
@@ -95,6 +96,11 @@ internal sealed partial class FastForwarder : IDisposable
 
     public async Task RunAsync(ConnectionContext connection, ConnectionDelegate next)
     {
+        // Kestrel calls connection middleware inside the connection's logging scope, an AsyncLocal, so every
+        // continuation would switch execution contexts. The fast path runs on the default context (the builder restores
+        // Kestrel's to the caller) and gives the connection back to Kestrel on its own.
+        var kestrelContext = ExecutionContext.Capture();
+        ExecutionContext.Restore(DefaultContext);
         var input = connection.Transport.Input;
         var state = new ClientState(
             ArrayPool<byte>.Shared.Rent((int)Math.Min(_options.Value.MaxRequestHeadersSize.Bytes, 64 * 1024)),
@@ -196,6 +202,11 @@ internal sealed partial class FastForwarder : IDisposable
         {
             // Nothing of the request is consumed or examined, so Kestrel reads it again from the start.
             input.AdvanceTo(read.Buffer.Start);
+            if (kestrelContext is not null)
+            {
+                ExecutionContext.Restore(kestrelContext);
+            }
+
             await next(connection).ConfigureAwait(false);
         }
     }
@@ -255,7 +266,15 @@ internal sealed partial class FastForwarder : IDisposable
                 var parsed = false;
                 try
                 {
+                    // Sent at once as a rule (the socket does not block: a full buffer sends the rest asynchronously).
                     var request = state.Request.WrittenMemory;
+                    var sent = upstream.Socket.Send(request.Span, System.Net.Sockets.SocketFlags.None, out var error);
+                    if (error is not (System.Net.Sockets.SocketError.Success or System.Net.Sockets.SocketError.WouldBlock))
+                    {
+                        throw new System.Net.Sockets.SocketException((int)error);
+                    }
+
+                    request = request[sent..];
                     while (!request.IsEmpty)
                     {
                         request = request[await upstream.Socket.SendAsync(request, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false)..];
@@ -610,6 +629,20 @@ internal sealed partial class FastForwarder : IDisposable
             { "http.route", route.Template },
         };
         _duration.Record(Stopwatch.GetElapsedTime(started, finished).TotalSeconds, in tags);
+    }
+
+    // A thread started with the flow suppressed has the default context, with no AsyncLocal set.
+    private static ExecutionContext CaptureDefaultContext()
+    {
+        ExecutionContext? captured = null;
+        using (ExecutionContext.SuppressFlow())
+        {
+            var thread = new Thread(() => captured = ExecutionContext.Capture()) { IsBackground = true };
+            thread.Start();
+            thread.Join();
+        }
+
+        return captured!;
     }
 
     private static long Ticks(TimeSpan time) => (long)(time.TotalSeconds * Stopwatch.Frequency);

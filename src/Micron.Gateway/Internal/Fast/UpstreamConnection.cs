@@ -52,6 +52,7 @@ internal sealed class UpstreamConnection : IDisposable
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
             await socket.ConnectAsync(instance.BaseUri.Host, instance.BaseUri.Port, deadline.Token).ConfigureAwait(false);
+            socket.Blocking = false; // a synchronous send returns WouldBlock rather than block the thread
             return new UpstreamConnection(socket, instance, authority);
         }
         catch
