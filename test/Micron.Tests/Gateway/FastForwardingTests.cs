@@ -158,6 +158,124 @@ public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<
         new RequestHead().TryParse(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(raw)), new byte[8192]).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task RelayedRequests_AreMeasuredOnAspNetCoresRequestDuration_AsExportersSeeThem()
+    {
+        var meters = fixture.Gateway.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<Dictionary<string, object?>>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "http.server.request.duration" && ReferenceEquals(instrument.Meter.Scope, meters))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
+        {
+            var named = new Dictionary<string, object?>();
+            foreach (var (key, value) in tags)
+            {
+                named[key] = value;
+            }
+
+            if (seconds >= 0 && named.TryGetValue("http.route", out var route) && "/get".Equals(route))
+            {
+                seen.Enqueue(named);
+            }
+        });
+        listener.Start();
+
+        await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
+        (await connection.SendAsync("GET /get HTTP/1.1\r\nHost: gateway\r\n\r\n")).Body.ShouldBe("got");
+
+        await Eventually.TrueAsync(() => Task.FromResult(seen.Any(t => "GET".Equals(t["http.request.method"]))), "a GET /get measured");
+        var measured = seen.First(t => "GET".Equals(t["http.request.method"]));
+        measured["http.response.status_code"].ShouldBe(200);
+        measured["url.scheme"].ShouldBe("http");
+        measured["network.protocol.version"].ShouldBe("1.1");
+    }
+
+    [Fact]
+    public async Task Deadline_PastItsTime_CancelsTheConnectionsRead_AndLetsNoPhaseBeEnteredAfter()
+    {
+        using var deadlines = new FastDeadlines(TimeSpan.FromMilliseconds(10));
+        var pipe = new System.IO.Pipelines.Pipe();
+        using var deadline = deadlines.Watch(pipe.Reader);
+        deadline.Enter(FastPhase.Head, System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 20).ShouldBeTrue();
+
+        var read = await pipe.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        read.IsCanceled.ShouldBeTrue();
+        deadline.IsExpired.ShouldBeTrue();
+        deadline.ExpiredIn.ShouldBe(FastPhase.Head);
+        deadline.Enter(FastPhase.Upstream, long.MaxValue).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Deadline_WhileRelaying_OrHandedOver_NeverExpires()
+    {
+        using var deadlines = new FastDeadlines(TimeSpan.FromMilliseconds(10));
+        var relaying = deadlines.Watch(new System.IO.Pipelines.Pipe().Reader);
+        var handedOver = deadlines.Watch(new System.IO.Pipelines.Pipe().Reader);
+        var idle = deadlines.Watch(new System.IO.Pipelines.Pipe().Reader);
+        relaying.Enter(FastPhase.Relaying, long.MaxValue).ShouldBeTrue();
+        handedOver.Enter(FastPhase.HandedOver, long.MaxValue).ShouldBeTrue();
+        idle.Enter(FastPhase.Idle, System.Diagnostics.Stopwatch.GetTimestamp()).ShouldBeTrue();
+
+        // The idle one, already due, expires on a heartbeat; by then the others have been checked as often.
+        await Eventually.TrueAsync(() => Task.FromResult(idle.IsExpired), "the idle connection expired");
+        await Eventually.TrueAsync(() => Task.FromResult(idle.IsExpired), "a second look, after more heartbeats");
+
+        relaying.IsExpired.ShouldBeFalse();
+        handedOver.IsExpired.ShouldBeFalse();
+        relaying.Enter(FastPhase.Idle, long.MaxValue).ShouldBeTrue();
+        relaying.Dispose();
+        handedOver.Dispose();
+        idle.Dispose();
+    }
+
+    [Fact]
+    public async Task SlowInstance_PastTheUpstreamTimeout_Gets504_FromTheFastPath_AndTheClientConnectionCloses()
+    {
+        // Answers nothing for longer than the fixture's upstream timeout (1 s).
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new System.Collections.Concurrent.ConcurrentBag<TcpClient>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                try
+                {
+                    accepted.Add(await silent.AcceptTcpClientAsync());
+                }
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+            }
+        });
+        var url = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}");
+        fixture.Announce("silent", url.ToString(), routes: "GET /silent");
+        await fixture.WaitForEndpointAsync("/silent");
+
+        await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (status, headers, body) = await connection.SendAsync("GET /silent HTTP/1.1\r\nHost: gateway\r\n\r\n");
+
+        status.ShouldBe(504);
+        headers.ShouldContain("Connection: close", Case.Insensitive);
+        body.ShouldContain("upstream_timeout");
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+        foreach (var client in accepted)
+        {
+            client.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n", false, "Length", true)]
     [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", false, "Chunked", true)]
