@@ -109,7 +109,8 @@ public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<
         await using var connection = await RawConnection.OpenAsync(fixture.Gateway.BaseAddress);
         (await connection.SendAsync("GET /get HTTP/1.1\r\nHost: gateway\r\n\r\n")).Body.ShouldBe("got");
 
-        Count().ShouldBeGreaterThan(before);
+        // Recorded once the answer is flushed, so just after the client has it.
+        await Eventually.TrueAsync(() => Count() > before, "the relayed request counted");
     }
 
     [Theory]
@@ -317,6 +318,15 @@ public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<
         var upstream = await RawUpstream.StartAsync(answer);
         fixture.Announce(service, upstream.Url, routes: $"GET /{service}");
         await fixture.WaitForEndpointAsync($"/{service}");
+
+        // Routing rebuilds its matcher just after the endpoints change: until then the route is not found.
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                using var answer = await _client.GetAsync($"/{service}", HttpCompletionOption.ResponseHeadersRead);
+                return answer.StatusCode != HttpStatusCode.NotFound;
+            },
+            $"the gateway routing /{service}");
         return upstream;
     }
 

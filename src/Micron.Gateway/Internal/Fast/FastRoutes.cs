@@ -20,11 +20,16 @@ internal sealed class FastRoutes : IDisposable
     private readonly EndpointDataSource _endpoints;
     private readonly IDisposable _subscription;
     private volatile Table _table = Table.Empty;
+    private int _generation;
 
     public FastRoutes(EndpointDataSource endpoints)
     {
         _endpoints = endpoints;
-        _subscription = ChangeToken.OnChange(endpoints.GetChangeToken, () => _table = Table.Empty);
+        _subscription = ChangeToken.OnChange(endpoints.GetChangeToken, () =>
+        {
+            Interlocked.Increment(ref _generation);
+            _table = Table.Empty;
+        });
     }
 
     public void Dispose() => _subscription.Dispose();
@@ -35,7 +40,15 @@ internal sealed class FastRoutes : IDisposable
         var table = _table;
         if (ReferenceEquals(table, Table.Empty))
         {
-            _table = table = Table.Build(_endpoints.Endpoints);
+            // Kept only if the endpoints did not change while it was built: a table built from the endpoints before a
+            // change must not stay in place of the one after it.
+            var generation = Volatile.Read(ref _generation);
+            table = Table.Build(_endpoints.Endpoints);
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _table, table, Table.Empty), Table.Empty)
+                && generation != Volatile.Read(ref _generation))
+            {
+                Interlocked.CompareExchange(ref _table, Table.Empty, table);
+            }
         }
 
         if (!table.Usable || path.StartsWith("/_micron"u8))
