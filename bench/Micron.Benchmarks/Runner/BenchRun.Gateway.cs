@@ -13,75 +13,131 @@ internal sealed partial class BenchRun
         var dotnet = Environment.ProcessPath!;
         var secret = "bench-" + Guid.NewGuid().ToString("N");
         string[] quiet = ["--secret", secret, "--Logging:LogLevel:Default=Warning"];
+        var directories = new List<DirectoryInfo>();
+        var servers = new List<ServerProcess>();
         try
         {
-            await using var backend = await ServerProcess.StartAsync(dotnet, [self, "serve", "gateway-backend", "{port}", .. quiet], "/hello/ready");
-
-            var direct = await MeasureProxyAsync("direct", backend.Url, backend);
+            var backend = await ServerProcess.StartAsync(dotnet, [self, "serve", "gateway-backend", "{port}", .. quiet], "/hello/ready");
+            servers.Add(backend);
 
             // Ready once it found the backend by local discovery and forwards its routes.
-            await using var gateway = await ServerProcess.StartAsync(dotnet, [self, "serve", "gateway", "{port}", .. quiet], "/hello/ready");
-            var micron = await MeasureProxyAsync("Micron gateway", gateway.Url, backend, gateway.Id);
+            var gateway = await ServerProcess.StartAsync(dotnet, [self, "serve", "gateway", "{port}", .. quiet], "/hello/ready");
+            servers.Add(gateway);
+
             // nginx twice: as a bare proxy_pass (X-Forwarded-For only), and sending the X-Forwarded-* headers the gateway
             // sends too (as YARP does by default), so that the backend parses the same headers behind both.
-            var (nginx, nginxName) = await MeasureNginxAsync(backend, forwardedHeaders: false);
-            var (forwarding, _) = await MeasureNginxAsync(backend, forwardedHeaders: true);
+            var (nginx, nginxName) = await StartNginxAsync(backend, forwardedHeaders: false, directories);
+            var (forwarding, _) = nginx is null ? (null, nginxName) : await StartNginxAsync(backend, forwardedHeaders: true, directories);
+            servers.AddRange(new[] { nginx, forwarding }.OfType<ServerProcess>());
+
+            List<Proxy> proxies = [new("backend directly", backend.Url, null), new("Micron gateway", gateway.Url, gateway.Id)];
+            if (nginx is not null)
+            {
+                proxies.Add(new(nginxName, nginx.Url, nginx.Id));
+            }
+
+            if (forwarding is not null)
+            {
+                proxies.Add(new(nginxName + " with X-Forwarded-Proto and -Host", forwarding.Url, forwarding.Id));
+            }
+
+            await MeasureInRoundsAsync(proxies, backend);
             var megabytes = quick ? 256 : 1024;
             var (idle, peak, seconds) = await StreamThroughAsync(gateway, megabytes);
 
-            string Peers(Func<ProxyMeasured, string> show)
-                => nginx is { } n
-                    ? $"{nginxName}: {show(n)}; with X-Forwarded-Proto and -Host too: {(forwarding is { } f ? show(f) : "could not run")}"
-                    : nginxName;
-            _rows.Add(Row("4", "gateway: req/s at 32 connections (higher is better; target >= nginx)",
+            var (direct, micron) = (proxies[0], proxies[1]);
+            var peers = proxies.Skip(2).ToList();
+            string Peers(Func<Proxy, string> show)
+                => peers.Count == 0 ? nginxName : string.Join("; ", peers.Select(p => $"{p.Name}: {show(p)}"));
+            _rows.Add(Row("4", "gateway: req/s at 32 connections, median of the rounds (higher is better; target >= nginx; gateway / nginx: the median of the rounds' ratios, and each round's)",
                 $"Micron gateway: {micron.Rps:N0}", $"backend directly: {direct.Rps:N0}", Ratio(micron.Rps, direct.Rps),
-                Peers(m => $"{m.Rps:N0} (gateway / nginx: {Ratio(micron.Rps, m.Rps)})")));
+                Peers(p => $"{p.Rps:N0} (gateway / nginx: {PairedRatio(micron.RoundRps, p.RoundRps)}; {string.Join(" ", micron.RoundRps.Zip(p.RoundRps, static (m, n) => Ratio(m, n)))})")));
             _rows.Add(Row("4", "gateway: p50 us at 1 connection, and what the hop adds (lower is better; target: adds <= 60 us)",
                 $"Micron gateway: {micron.P50:N0} ({Added(micron.P50 - direct.P50)})",
                 $"backend directly: {direct.P50:N0}", Ratio(micron.P50, direct.P50),
-                Peers(m => $"{m.P50:N0} ({Added(m.P50 - direct.P50)})")));
+                Peers(p => $"{p.P50:N0} ({Added(p.P50 - direct.P50)})")));
             _rows.Add(Row("4", "gateway: CPU us per request at 32 connections, the proxy's own and the backend's behind it (lower is better)",
                 $"Micron gateway: {micron.ProxyCpu:N1}, backend {micron.BackendCpu:N1}", $"backend directly: {direct.BackendCpu:N1}",
                 Ratio(micron.ProxyCpu + micron.BackendCpu, direct.BackendCpu),
-                Peers(m => $"{m.ProxyCpu:N1}, backend {m.BackendCpu:N1} (gateway / nginx, the proxy's own: {Ratio(micron.ProxyCpu, m.ProxyCpu)})")));
+                Peers(p => $"{p.ProxyCpu:N1}, backend {p.BackendCpu:N1} (gateway / nginx, the proxy's own: {Ratio(micron.ProxyCpu, p.ProxyCpu)})")));
             _rows.Add(Row("4", $"gateway: resident memory while streaming a {megabytes:N0} MiB body to a client (target: flat)",
                 $"Micron gateway: {idle:N0} MiB before, {peak:N0} MiB at most during ({megabytes / seconds:N0} MiB/s)", "-", "-", "-"));
-            Log($"  gateway {micron.Rps:N0} req/s, p50 {micron.P50:N0} us; direct {direct.Rps:N0}, {direct.P50:N0} us; nginx {nginx?.Rps:N0}, {nginx?.P50:N0} us; with the X-Forwarded-* headers {forwarding?.Rps:N0}, {forwarding?.P50:N0} us; RSS {idle:N0} -> {peak:N0} MiB");
+            Log($"  RSS while streaming: {idle:N0} -> {peak:N0} MiB");
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or System.Net.Sockets.SocketException)
         {
             _failures.Add("row 4: " + ex.Message);
             _rows.Add(Row("4", "gateway", "could not run: " + ex.Message.Split('\n')[0], "-", "-", "-"));
         }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+
+            foreach (var directory in directories)
+            {
+                directory.Delete(recursive: true);
+            }
+        }
     }
 
     /// <summary>
-    /// Throughput at 32 connections and p50 at 1 through <paramref name="server"/>, and the CPU time per request at 32 of
-    /// the proxy (<paramref name="proxy"/>, when there is one) and of <paramref name="backend"/>.
+    /// Measures every proxy in turn, round after round, so that the machine's slow moments fall on all of them alike:
+    /// each is warmed, then each round loads each for one measuring period at 32 connections (throughput, and the CPU
+    /// time per request of the proxy and of the backend behind it), then the same at 1 connection (p50).
     /// </summary>
-    private async Task<ProxyMeasured> MeasureProxyAsync(string name, Uri server, ServerProcess backend, int? proxy = null)
+    private async Task MeasureInRoundsAsync(List<Proxy> proxies, ServerProcess backend)
     {
-        var request = RawHttpConnection.EncodeRequest(new Uri(server, "/hello/world"));
-        await HttpLoadGenerator.ClosedLoopAsync(server, request, 32, _settle, _cancel);
-        long requests = 0;
-        var proxyCpu = TimeSpan.Zero;
-        var backendCpu = TimeSpan.Zero;
-        var rps = await MedianAsync(
-            async () =>
+        var rounds = quick ? Runs : 5;
+        foreach (var proxy in proxies)
+        {
+            await HttpLoadGenerator.ClosedLoopAsync(proxy.Url, proxy.Request, 32, _settle, _cancel);
+        }
+
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var proxy in proxies)
             {
-                var (proxyBefore, backendBefore) = (proxy is { } p ? CpuTime(p) : TimeSpan.Zero, backend.CpuTime);
-                var result = await HttpLoadGenerator.ClosedLoopAsync(server, request, 32, _measure, _cancel);
-                proxyCpu += (proxy is { } q ? CpuTime(q) : TimeSpan.Zero) - proxyBefore;
-                backendCpu += backend.CpuTime - backendBefore;
-                requests += result.Requests;
-                return result;
-            },
-            static r => r.RequestsPerSecond);
-        await HttpLoadGenerator.ClosedLoopAsync(server, request, 1, _warmup, _cancel);
-        var p50 = await MedianAsync(() => HttpLoadGenerator.ClosedLoopAsync(server, request, 1, _measure, _cancel), static r => r.PercentileMicroseconds(50));
-        var measured = new ProxyMeasured(rps, p50, proxyCpu.TotalMicroseconds / requests, backendCpu.TotalMicroseconds / requests);
-        Log($"  {name}: {rps:N0} req/s at 32, p50 {p50:N0} us at 1; CPU per request at 32: proxy {measured.ProxyCpu:N1} us, backend {measured.BackendCpu:N1} us");
-        return measured;
+                var (proxyBefore, backendBefore) = (proxy.Pid is { } p ? CpuTime(p) : TimeSpan.Zero, backend.CpuTime);
+                var result = Checked(await HttpLoadGenerator.ClosedLoopAsync(proxy.Url, proxy.Request, 32, _measure, _cancel));
+                proxy.ProxyCpuTotal += (proxy.Pid is { } q ? CpuTime(q) : TimeSpan.Zero) - proxyBefore;
+                proxy.BackendCpuTotal += backend.CpuTime - backendBefore;
+                proxy.Requests += result.Requests;
+                proxy.RoundRps.Add(result.RequestsPerSecond);
+            }
+        }
+
+        foreach (var proxy in proxies)
+        {
+            await HttpLoadGenerator.ClosedLoopAsync(proxy.Url, proxy.Request, 1, _warmup, _cancel);
+        }
+
+        for (var round = 0; round < Runs; round++)
+        {
+            foreach (var proxy in proxies)
+            {
+                proxy.RoundP50.Add(Checked(await HttpLoadGenerator.ClosedLoopAsync(proxy.Url, proxy.Request, 1, _measure, _cancel)).PercentileMicroseconds(50));
+            }
+        }
+
+        foreach (var proxy in proxies)
+        {
+            Log($"  {proxy.Name}: {proxy.Rps:N0} req/s at 32 (rounds {string.Join(" ", proxy.RoundRps.Select(static r => r.ToString("N0", CultureInfo.InvariantCulture)))}), p50 {proxy.P50:N0} us at 1; CPU per request at 32: proxy {proxy.ProxyCpu:N1} us, backend {proxy.BackendCpu:N1} us");
+        }
+
+        static LoadResult Checked(LoadResult result)
+            => result.Errors > 0 ? throw new InvalidOperationException($"{result.Errors} of {result.Requests} requests failed") : result;
+    }
+
+    private static string PairedRatio(List<double> micron, List<double> peer)
+        => Ratio(Median([.. micron.Zip(peer, static (m, p) => m / p)]), 1);
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
     }
 
     // User and system time of a process, from /proc (the proxies here are Micron's and nginx, started alike).
@@ -93,13 +149,11 @@ internal sealed partial class BenchRun
         return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
     }
 
-    private sealed record ProxyMeasured(double Rps, double P50, double ProxyCpu, double BackendCpu);
-
     /// <summary>
     /// Debian's nginx, one worker, <c>proxy_pass</c> to the same backend with upstream keep-alive; with
     /// <paramref name="forwardedHeaders"/>, it also sends <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c>.
     /// </summary>
-    private async Task<(ProxyMeasured? Result, string Name)> MeasureNginxAsync(ServerProcess backend, bool forwardedHeaders)
+    private static async Task<(ServerProcess? Server, string Name)> StartNginxAsync(ServerProcess backend, bool forwardedHeaders, List<DirectoryInfo> directories)
     {
         var nginx = File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null;
         if (nginx is null)
@@ -109,24 +163,52 @@ internal sealed partial class BenchRun
 
         var version = Machine.Version(nginx, "-v")?.Replace("nginx version: ", string.Empty, StringComparison.Ordinal) ?? "nginx";
         var directory = Directory.CreateTempSubdirectory("micron-nginx-");
+        directories.Add(directory);
         try
         {
             var config = Path.Combine(directory.FullName, "nginx.conf");
-            await using var server = await ServerProcess.StartAsync(
+            var server = await ServerProcess.StartAsync(
                 nginx,
                 ["-p", directory.FullName, "-c", config, "-e", Path.Combine(directory.FullName, "error.log")],
                 "/hello/ready",
                 prepare: port => File.WriteAllText(config, NginxConfig(directory.FullName, port, backend.Url, forwardedHeaders)));
-            return (await MeasureProxyAsync(forwardedHeaders ? version + " with X-Forwarded-Proto and -Host" : version, server.Url, backend, server.Id), version);
+            return (server, version);
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException)
         {
             return (null, $"{version}: could not run ({ex.Message.Split('\n')[0]})");
         }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+    }
+
+    /// <summary>A server measured in row 4, and what it measured.</summary>
+    private sealed class Proxy(string name, Uri url, int? pid)
+    {
+        public string Name { get; } = name;
+
+        public Uri Url { get; } = url;
+
+        /// <summary>Gets the proxy's process, or <see langword="null"/> for the backend called directly.</summary>
+        public int? Pid { get; } = pid;
+
+        public byte[] Request { get; } = RawHttpConnection.EncodeRequest(new Uri(url, "/hello/world"));
+
+        public List<double> RoundRps { get; } = [];
+
+        public List<double> RoundP50 { get; } = [];
+
+        public TimeSpan ProxyCpuTotal { get; set; }
+
+        public TimeSpan BackendCpuTotal { get; set; }
+
+        public long Requests { get; set; }
+
+        public double Rps => Median(RoundRps);
+
+        public double P50 => Median(RoundP50);
+
+        public double ProxyCpu => ProxyCpuTotal.TotalMicroseconds / Requests;
+
+        public double BackendCpu => BackendCpuTotal.TotalMicroseconds / Requests;
     }
 
     private static string NginxConfig(string directory, int port, Uri backend, bool forwardedHeaders) => $$"""
