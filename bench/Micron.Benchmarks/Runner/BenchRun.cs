@@ -447,7 +447,8 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
             .AppendLine($"Machine: {Machine.Describe()}.")
             .AppendLine()
             .AppendLine($"Mode: {(quick ? "quick (smoke run; figures are not comparable)" : "full")}; every figure is the median of {Runs} runs "
-                + $"of {_measure.TotalSeconds:0.#} s after {_warmup.TotalSeconds:0.#} s of warm-up ({_settle.TotalSeconds:0.#} s for every side of rows 3 to 5); servers pinned to CPU 0 (.NET ones with DOTNET_TC_DelaySingleProcMultiplier=1) and the load generator to CPU 1; "
+                + $"of {_measure.TotalSeconds:0.#} s after {_warmup.TotalSeconds:0.#} s of warm-up ({_settle.TotalSeconds:0.#} s for every side of rows 3 to 5; "
+                + $"row 4's throughput and CPU figures come from {(quick ? Runs : 5)} interleaved rounds, every proxy in turn); servers pinned to CPU 0 (.NET ones with DOTNET_TC_DelaySingleProcMultiplier=1) and the load generator to CPU 1; "
                 + $"the whole run took {elapsed.TotalSeconds:0} s. Ratios are Micron / baseline.")
             .AppendLine()
             .AppendLine("| # | measure | Micron | baseline | ratio | peers |")
