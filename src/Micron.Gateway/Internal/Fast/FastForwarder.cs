@@ -34,7 +34,6 @@ internal sealed partial class FastForwarder : IDisposable
     private static readonly ExecutionContext DefaultContext = CaptureDefaultContext();
 
     private readonly Forwarder _forwarder;
-    private readonly ServiceRegistry _registry;
     private readonly InstanceHealth _health;
     private readonly FastRoutes _routes;
     private readonly IOptions<GatewayOptions> _options;
@@ -60,7 +59,7 @@ internal sealed partial class FastForwarder : IDisposable
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         ILogger<FastForwarder> logger)
     {
-        (_forwarder, _registry, _health, _routes, _options, _http, _json, _logger) = (forwarder, registry, health, routes, options, http, json, logger);
+        (_forwarder, _health, _routes, _options, _http, _json, _logger) = (forwarder, health, routes, options, http, json, logger);
         _pool = new UpstreamPool(registry);
         _hop = Encoding.ASCII.GetBytes(forwarder.HostId);
         var gateway = options.Value;
