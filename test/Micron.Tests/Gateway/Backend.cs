@@ -108,6 +108,11 @@ public sealed class GatewayFixture : IAsyncLifetime
         Backend = await TestHost.StartAsync(Configure, ["--services", "backend", .. common]);
         Gateway = await TestHost.StartAsync(Configure, ["--services", "none", .. common]);
         await Eventually.TrueAsync(async () => (await Gateway.Client.GetAsync("/get")).IsSuccessStatusCode, "the gateway forwarding /get", TimeSpan.FromSeconds(30));
+
+        // The full path too (a request with a body is never relayed by the fast path): its first request compiles
+        // Kestrel's HTTP layer and the forwarder, which on a busy machine can take longer than the 1 s upstream timeout.
+        await Eventually.TrueAsync(
+            async () => (await Gateway.Client.PostAsync("/post", new StringContent("warm"))).IsSuccessStatusCode, "the gateway forwarding POST /post", TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()
