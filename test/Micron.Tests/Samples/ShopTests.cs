@@ -117,6 +117,9 @@ public abstract class ShopCluster(TestMode mode) : IAsyncLifetime
         });
         Home = Cluster.CreateClient("home");
         Gateway = Cluster.CreateGatewayClient();
+
+        // The front door answers once it forwards: on a loaded machine an instance can drop out for a heartbeat or two.
+        await Eventually.TrueAsync(async () => (await Gateway.GetAsync("/hello/ready")).IsSuccessStatusCode, "the front door answering", TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()
