@@ -117,7 +117,7 @@ internal sealed partial class Forwarder : IDisposable
             {
                 throw new HttpError(
                     StatusCodes.Status504GatewayTimeout,
-                    $"instance {instance.Id} of service '{service}' did not answer within {_options.UpstreamTimeout.TotalSeconds:0.###} s",
+                    DidNotAnswer(instance, _options.UpstreamTimeout),
                     ErrorCodes.UpstreamTimeout,
                     ex);
             }
@@ -193,6 +193,10 @@ internal sealed partial class Forwarder : IDisposable
             context.Abort();
         }
     }
+
+    /// <summary>What a 504 <c>upstream_timeout</c> says, on the full path and the fast one alike.</summary>
+    internal static string DidNotAnswer(ServiceInstance instance, TimeSpan timeout)
+        => $"instance {instance.Id} of service '{instance.Service}' did not answer within {timeout.TotalSeconds:0.###} s";
 
     /// <summary>
     /// Picks an instance of a remote service by the host's policy, skipping broken ones and <paramref name="exclude"/>.

@@ -12,7 +12,6 @@ internal sealed class FastDeadlines : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly HashSet<FastDeadline> _watched = [];
-    private readonly List<FastDeadline> _expired = [];
     private readonly TimeSpan _period;
     private Timer? _timer;
     private bool _disposed;
@@ -51,25 +50,30 @@ internal sealed class FastDeadlines : IDisposable
 
     private void Tick()
     {
+        // Timer callbacks may overlap when one runs long: each keeps its own list.
         var now = Stopwatch.GetTimestamp();
+        List<FastDeadline>? expired = null;
         lock (_lock)
         {
             foreach (var deadline in _watched)
             {
                 if (deadline.TryExpire(now))
                 {
-                    _expired.Add(deadline);
+                    (expired ??= []).Add(deadline);
                 }
             }
         }
 
+        if (expired is null)
+        {
+            return;
+        }
+
         // Outside the lock: cancelling a read or a socket may run the connection's code on this thread.
-        foreach (var deadline in _expired)
+        foreach (var deadline in expired)
         {
             deadline.Act();
         }
-
-        _expired.Clear();
     }
 
     public void Dispose()
@@ -138,7 +142,7 @@ internal sealed class FastDeadline : IDisposable
     {
         if (ExpiredIn == FastPhase.Upstream)
         {
-            _upstream?.Abort();
+            _upstream?.Dispose();
         }
         else
         {

@@ -265,20 +265,7 @@ internal sealed partial class FastForwarder : IDisposable
                 var parsed = false;
                 try
                 {
-                    // Sent at once as a rule (the socket does not block: a full buffer sends the rest asynchronously).
-                    var request = state.Request.WrittenMemory;
-                    var sent = upstream.Socket.Send(request.Span, System.Net.Sockets.SocketFlags.None, out var error);
-                    if (error is not (System.Net.Sockets.SocketError.Success or System.Net.Sockets.SocketError.WouldBlock))
-                    {
-                        throw new System.Net.Sockets.SocketException((int)error);
-                    }
-
-                    request = request[sent..];
-                    while (!request.IsEmpty)
-                    {
-                        request = request[await upstream.Socket.SendAsync(request, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false)..];
-                    }
-
+                    await upstream.SendAsync(state.Request.WrittenMemory).ConfigureAwait(false);
                     while (true)
                     {
                         var buffered = upstream.Buffered;
@@ -291,14 +278,10 @@ internal sealed partial class FastForwarder : IDisposable
                             break;
                         }
 
-                        var room = upstream.Room(MaxResponseHead);
-                        var received = room.IsEmpty ? 0 : await upstream.Socket.ReceiveAsync(room, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false);
-                        if (received == 0)
+                        if (!await upstream.FillAsync(MaxResponseHead).ConfigureAwait(false))
                         {
                             break;
                         }
-
-                        upstream.Received(received);
                     }
                 }
                 catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
@@ -589,23 +572,12 @@ internal sealed partial class FastForwarder : IDisposable
             : null;
     }
 
-    // The same answer the full gateway gives (ErrorResponse): problem JSON or plain text, as the host is configured.
+    // The same answer the full gateway gives, in the host's error format.
     private async Task WriteTimeoutAsync(PipeWriter output, ServiceInstance instance, string trace)
     {
-        const int Status = StatusCodes.Status504GatewayTimeout;
-        var detail = $"instance {instance.Id} of service '{instance.Service}' did not answer within {_options.Value.UpstreamTimeout.TotalSeconds:0.###} s";
-        byte[] body;
-        string type;
-        if (_http.Value.ErrorFormat == Http.ErrorFormat.PlainText)
-        {
-            (body, type) = (Encoding.UTF8.GetBytes(detail), Http.Internal.MicroResponse.TextContentType);
-        }
-        else
-        {
-            var problem = new Http.Internal.ProblemDocument("about:blank", "Gateway Timeout", Status, detail, Http.ErrorCodes.UpstreamTimeout, trace, null);
-            (body, type) = (System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(problem, _json.Value.SerializerOptions), Http.Internal.ErrorResponse.ProblemContentType);
-        }
-
+        var (body, type) = Http.Internal.ErrorResponse.Encode(
+            _http.Value, _json.Value.SerializerOptions, StatusCodes.Status504GatewayTimeout, Http.ErrorCodes.UpstreamTimeout,
+            Forwarder.DidNotAnswer(instance, _options.Value.UpstreamTimeout), trace, stack: null);
         output.Write(Encoding.ASCII.GetBytes($"HTTP/1.1 504 Gateway Timeout\r\nContent-Type: {type}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
         output.Write(body);
         await output.FlushAsync().ConfigureAwait(false);

@@ -16,7 +16,6 @@ internal sealed class UpstreamConnection : IDisposable
     private byte[] _buffer = new byte[BufferSize];
     private int _start;
     private int _end;
-    private int _aborted;
 
     private UpstreamConnection(Socket socket, ServiceInstance instance, byte[] authority)
     {
@@ -35,9 +34,6 @@ internal sealed class UpstreamConnection : IDisposable
 
     /// <summary>Gets or sets whether it served a request before (a kept-alive connection the instance may have closed since).</summary>
     public bool Reused { get; set; }
-
-    /// <summary>Gets whether <see cref="Abort"/> cut it, as the upstream timeout does.</summary>
-    public bool Aborted => Volatile.Read(ref _aborted) != 0;
 
     /// <summary>Gets the bytes received and not yet consumed.</summary>
     public ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _end - _start);
@@ -73,10 +69,40 @@ internal sealed class UpstreamConnection : IDisposable
     }
 
     /// <summary>
-    /// Gets room after the buffered bytes to receive into, compacting the buffer or growing it up to
-    /// <paramref name="limit"/>; empty when <paramref name="limit"/> bytes are buffered already.
+    /// Receives more bytes after those buffered; <see langword="false"/> when the instance closed the connection, or
+    /// when <paramref name="limit"/> bytes are buffered already.
     /// </summary>
-    public Memory<byte> Room(int limit = BufferSize)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> FillAsync(int limit = BufferSize)
+    {
+        var room = Room(limit);
+        if (room.IsEmpty)
+        {
+            return false;
+        }
+
+        var received = await Socket.ReceiveAsync(room, SocketFlags.None).ConfigureAwait(false);
+        _end += received;
+        return received > 0;
+    }
+
+    /// <summary>
+    /// Sends a request whole: at once as a rule, as the socket does not block; only what a full send buffer leaves
+    /// goes out asynchronously.
+    /// </summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> request)
+    {
+        var sent = Socket.Send(request.Span, SocketFlags.None, out var error);
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            throw new SocketException((int)error);
+        }
+
+        return sent == request.Length ? ValueTask.CompletedTask : SendRestAsync(request[sent..]);
+    }
+
+    // Room after the buffered bytes, compacting the buffer or growing it up to the limit; empty once that many are buffered.
+    private Memory<byte> Room(int limit)
     {
         if (_end == _buffer.Length)
         {
@@ -100,34 +126,15 @@ internal sealed class UpstreamConnection : IDisposable
         return _buffer.AsMemory(_end);
     }
 
-    /// <summary>Marks <paramref name="count"/> bytes received into <see cref="Room"/>.</summary>
-    public void Received(int count) => _end += count;
-
-    /// <summary>
-    /// Receives more bytes after those buffered; <see langword="false"/> when the instance closed the connection, or
-    /// when <paramref name="limit"/> bytes are buffered already.
-    /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> FillAsync(int limit = BufferSize)
+    private async ValueTask SendRestAsync(ReadOnlyMemory<byte> rest)
     {
-        var room = Room(limit);
-        if (room.IsEmpty)
+        while (!rest.IsEmpty)
         {
-            return false;
+            rest = rest[await Socket.SendAsync(rest, SocketFlags.None).ConfigureAwait(false)..];
         }
-
-        var received = await Socket.ReceiveAsync(room, SocketFlags.None).ConfigureAwait(false);
-        _end += received;
-        return received > 0;
     }
 
-    /// <summary>Cuts the connection from another thread: what waits on it fails.</summary>
-    public void Abort()
-    {
-        Volatile.Write(ref _aborted, 1);
-        Socket.Dispose();
-    }
-
+    /// <summary>Closes the connection; from another thread, what waits on it fails (as the upstream timeout needs).</summary>
     public void Dispose() => Socket.Dispose();
 }
 

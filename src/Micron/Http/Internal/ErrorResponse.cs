@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Text;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
@@ -31,13 +32,27 @@ internal static class ErrorResponse
         var options = services?.GetService<IOptions<MicronHttpOptions>>()?.Value ?? new MicronHttpOptions();
         var details = exception is not null
             && (options.IncludeExceptionDetails ?? services?.GetService<IHostEnvironment>()?.IsDevelopment() ?? false);
+        var (body, contentType) = Encode(
+            options, MicroResponse.JsonOptions(context), status, code, message, Activity.Current?.Id ?? context.TraceIdentifier, details ? exception!.ToString() : null);
 
         var response = context.Response;
         response.StatusCode = status;
+        response.ContentType = options.ErrorFormat == ErrorFormat.PlainText ? response.ContentType ?? contentType : contentType;
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+
+    /// <summary>
+    /// An error's body in the host's format: the message as plain text (or <paramref name="stack"/>, when given), or a
+    /// problem document. Also what the gateway's fast path writes below Kestrel's HTTP layer.
+    /// </summary>
+    /// <returns>The body's bytes and its content type.</returns>
+    public static (byte[] Body, string ContentType) Encode(
+        MicronHttpOptions options, JsonSerializerOptions json, int status, string code, string message, string traceId, string? stack)
+    {
         if (options.ErrorFormat == ErrorFormat.PlainText)
         {
-            response.ContentType = MicroResponse.TextContentType;
-            return MicroResponse.WriteTextAsync(context, details ? exception!.ToString() : message);
+            return (Encoding.UTF8.GetBytes(stack ?? message), MicroResponse.TextContentType);
         }
 
         var problem = new ProblemDocument(
@@ -46,12 +61,9 @@ internal static class ErrorResponse
             Status: status,
             Detail: message,
             Code: code,
-            TraceId: Activity.Current?.Id ?? context.TraceIdentifier,
-            Stack: details ? exception!.ToString() : null);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(problem, MicroResponse.JsonOptions(context));
-        response.ContentType = ProblemContentType;
-        response.ContentLength = bytes.Length;
-        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+            TraceId: traceId,
+            Stack: stack);
+        return (JsonSerializer.SerializeToUtf8Bytes(problem, json), ProblemContentType);
     }
 
     // micro's `err.statusCode || err.status`: any exception with such a property carries its own status.
