@@ -30,15 +30,15 @@ internal sealed partial class BenchRun
             var (forwarding, _) = nginx is null ? (null, nginxName) : await StartNginxAsync(backend, forwardedHeaders: true, directories);
             servers.AddRange(new[] { nginx, forwarding }.OfType<ServerProcess>());
 
-            List<Proxy> proxies = [new("backend directly", backend.Url, null), new("Micron gateway", gateway.Url, gateway.Id)];
+            List<Proxy> proxies = [new("backend directly", backend.Url, null), new("Micron gateway", gateway.Url, gateway)];
             if (nginx is not null)
             {
-                proxies.Add(new(nginxName, nginx.Url, nginx.Id));
+                proxies.Add(new(nginxName, nginx.Url, nginx));
             }
 
             if (forwarding is not null)
             {
-                proxies.Add(new(nginxName + " with X-Forwarded-Proto and -Host", forwarding.Url, forwarding.Id));
+                proxies.Add(new(nginxName + " with X-Forwarded-Proto and -Host", forwarding.Url, forwarding));
             }
 
             await MeasureInRoundsAsync(proxies, backend);
@@ -100,9 +100,9 @@ internal sealed partial class BenchRun
         {
             foreach (var proxy in proxies)
             {
-                var (proxyBefore, backendBefore) = (proxy.Pid is { } p ? CpuTime(p) : TimeSpan.Zero, backend.CpuTime);
+                var (proxyBefore, backendBefore) = (proxy.Server?.CpuTime ?? TimeSpan.Zero, backend.CpuTime);
                 var result = Checked(await HttpLoadGenerator.ClosedLoopAsync(proxy.Url, proxy.Request, 32, _measure, _cancel));
-                proxy.ProxyCpuTotal += (proxy.Pid is { } q ? CpuTime(q) : TimeSpan.Zero) - proxyBefore;
+                proxy.ProxyCpuTotal += (proxy.Server?.CpuTime ?? TimeSpan.Zero) - proxyBefore;
                 proxy.BackendCpuTotal += backend.CpuTime - backendBefore;
                 proxy.Requests += result.Requests;
                 proxy.RoundRps.Add(result.RequestsPerSecond);
@@ -132,22 +132,7 @@ internal sealed partial class BenchRun
     }
 
     private static string PairedRatio(List<double> micron, List<double> peer)
-        => Ratio(Median([.. micron.Zip(peer, static (m, p) => m / p)]), 1);
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
-    }
-
-    // User and system time of a process, from /proc (the proxies here are Micron's and nginx, started alike).
-    private static TimeSpan CpuTime(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
-    }
+        => Ratio(Median(micron.Zip(peer, static (m, p) => m / p)), 1);
 
     /// <summary>
     /// Debian's nginx, one worker, <c>proxy_pass</c> to the same backend with upstream keep-alive; with
@@ -181,14 +166,14 @@ internal sealed partial class BenchRun
     }
 
     /// <summary>A server measured in row 4, and what it measured.</summary>
-    private sealed class Proxy(string name, Uri url, int? pid)
+    private sealed class Proxy(string name, Uri url, ServerProcess? server)
     {
         public string Name { get; } = name;
 
         public Uri Url { get; } = url;
 
-        /// <summary>Gets the proxy's process, or <see langword="null"/> for the backend called directly.</summary>
-        public int? Pid { get; } = pid;
+        /// <summary>Gets the proxy, or <see langword="null"/> for the backend called directly.</summary>
+        public ServerProcess? Server { get; } = server;
 
         public byte[] Request { get; } = RawHttpConnection.EncodeRequest(new Uri(url, "/hello/world"));
 

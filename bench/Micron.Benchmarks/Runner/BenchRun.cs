@@ -409,10 +409,12 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
         return results;
     }
 
-    private static double Median(LoadResult[] results, Func<LoadResult, double> pick)
+    private static double Median(LoadResult[] results, Func<LoadResult, double> pick) => Median(results.Select(pick));
+
+    private static double Median(IEnumerable<double> values)
     {
-        var values = results.Select(pick).Order().ToArray();
-        return values[values.Length / 2];
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
     }
 
     // The open-loop rate is half of what the baseline sustains: a load every server should carry, so p99 shows queuing, not collapse.
