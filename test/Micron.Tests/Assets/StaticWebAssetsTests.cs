@@ -65,6 +65,19 @@ public abstract class StaticWebAssetsTests(ContentHosts hosts)
         (await partial.Content.ReadAsStringAsync()).ShouldBe("h1");
     }
 
+    [Fact]
+    public async Task Content_ToAClientAcceptingGzip_IsTheBuildsPrecompressedVariant()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/_content/Widgets/widgets.css") { Headers = { { "Accept-Encoding", "gzip, deflate, br" } } };
+        var response = await _client.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentEncoding.ShouldBe(["gzip"]); // a build writes the .gz of each asset
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/css");
+        response.Headers.Vary.ShouldBe(["Accept-Encoding"]);
+        (await PrecompressedAssetsTests.DecodeAsync(response)).ShouldBe("h1 { color: teal; }\n");
+    }
+
     [Theory]
     [InlineData("/_content/Widgets/missing.css")]
     [InlineData("/_content/Widgets/js")]
