@@ -67,7 +67,7 @@ public sealed class MicroContent : ContentHosts
         Parts = await StartAsync("--services", "widget-parts", "--secret", secret, "--heartbeat", "1s");
         var gateway = await StartAsync("--services", "none", "--secret", secret, "--heartbeat", "1s");
         await ServesAsync(gateway, "/_content/Widgets/widgets.css");
-        await ServesAsync(gateway, "/_content/Gadgets/gadgets.css");
+        await ServesAsync(gateway, "/_content/Acme.Gadgets/gadgets.css");
         await ServesAsync(Services, "/_content/Widgets/widgets.css");
     }
 }

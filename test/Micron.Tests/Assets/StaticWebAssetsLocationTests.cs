@@ -24,7 +24,7 @@ public sealed class StaticWebAssetsLocationTests : IDisposable
         await using var host = await TestHost.StartAsync(ContentHosts.Configure, "--contentRoot", _root.FullName);
 
         (await host.Client.GetStringAsync("/_content/Widgets/published.txt")).ShouldBe("published\n");
-        (await host.Client.GetAsync("/_content/Gadgets/published.txt")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await host.Client.GetAsync("/_content/Acme.Gadgets/published.txt")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class StaticWebAssetsLocationTests : IDisposable
             .OrderBy(a => a.Prefix)
             .ToList();
 
-        assets.ShouldBe([("gadgets", "/_content/Gadgets"), ("widget-parts", "/_content/Widgets")]);
+        assets.ShouldBe([("gadgets", "/_content/Acme.Gadgets"), ("widget-parts", "/_content/Widgets")]);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class StaticWebAssetsLocationTests : IDisposable
         Write("wwwroot/lib.css", "lib");
         Write("wwwroot/_content/Other/other.css", "other");
 
-        var files = StaticWebAssets.Find("Lib", _root.FullName, new NullFileProvider()).ShouldNotBeNull();
+        var files = StaticWebAssets.Find("Lib", "_content/Lib", _root.FullName, new NullFileProvider()).ShouldNotBeNull();
 
         files.GetFileInfo("lib.css").Exists.ShouldBeTrue();
         files.GetFileInfo("/lib.css").Exists.ShouldBeTrue();
@@ -61,7 +61,7 @@ public sealed class StaticWebAssetsLocationTests : IDisposable
     {
         Write("wwwroot/app.css", "an application's own web root");
 
-        StaticWebAssets.Find("Lib", _root.FullName, new NullFileProvider()).ShouldBeNull();
+        StaticWebAssets.Find("Lib", "_content/Lib", _root.FullName, new NullFileProvider()).ShouldBeNull();
     }
 
     [Fact]
@@ -69,10 +69,10 @@ public sealed class StaticWebAssetsLocationTests : IDisposable
     {
         var directory = Path.GetDirectoryName(typeof(Widgets.WidgetsService).Assembly.Location)!;
 
-        var files = StaticWebAssets.Find("Widgets", directory, new NullFileProvider()).ShouldNotBeNull();
+        var files = StaticWebAssets.Find("Widgets", "_content/Widgets", directory, new NullFileProvider()).ShouldNotBeNull();
 
         files.GetFileInfo("js/widgets.js").Exists.ShouldBeTrue();
-        StaticWebAssets.Find("Micron.Tests", directory, new NullFileProvider()).ShouldBeNull();
+        StaticWebAssets.Find("Micron.Tests", "_content/Micron.Tests", directory, new NullFileProvider()).ShouldBeNull();
     }
 
     [Fact]
@@ -91,8 +91,30 @@ public sealed class StaticWebAssetsLocationTests : IDisposable
 
         var webRoot = StaticWebAssets.WebRoot(new ManifestEnvironment("App", new NullFileProvider()), settings);
 
-        StaticWebAssets.Find("Lib", null, webRoot).ShouldNotBeNull().GetFileInfo("css/lib.css").Exists.ShouldBeTrue();
-        StaticWebAssets.Find("Other", null, webRoot).ShouldBeNull();
+        StaticWebAssets.Find("Lib", "_content/Lib", null, webRoot).ShouldNotBeNull().GetFileInfo("css/lib.css").Exists.ShouldBeTrue();
+        StaticWebAssets.Find("Other", "_content/Other", null, webRoot).ShouldBeNull();
+    }
+
+    [Fact]
+    public void BasePath_IsWhatTheBuildRecorded_ElseContentAndTheAssemblyName()
+    {
+        // Gadgets' package id is Acme.Gadgets: Micron's build targets recorded the SDK's _content/$(PackageId).
+        StaticWebAssets.BasePathOf(typeof(Gadgets.GadgetsService).Assembly, "Gadgets").ShouldBe("_content/Acme.Gadgets");
+        StaticWebAssets.BasePathOf(typeof(Widgets.WidgetsService).Assembly, "Widgets").ShouldBe("_content/Widgets");
+
+        // An assembly built without the targets (no record) gets the default for a package id that is its name.
+        StaticWebAssets.BasePathOf(typeof(StaticWebAssets).Assembly, "Micron").ShouldBe("_content/Micron");
+    }
+
+    [Fact]
+    public async Task Content_PublishedUnderThePackageId_IsServedThere_AndNotUnderTheAssemblyName()
+    {
+        Write("wwwroot/_content/Acme.Gadgets/published.txt", "gadgets published\n");
+        Write("wwwroot/_content/Gadgets/published.txt", "not the library's\n");
+        await using var host = await TestHost.StartAsync(ContentHosts.Configure, "--contentRoot", _root.FullName);
+
+        (await host.Client.GetStringAsync("/_content/Acme.Gadgets/published.txt")).ShouldBe("gadgets published\n");
+        (await host.Client.GetAsync("/_content/Gadgets/published.txt")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     private void Write(string path, string text)

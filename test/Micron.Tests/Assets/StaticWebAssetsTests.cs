@@ -20,7 +20,7 @@ public abstract class StaticWebAssetsTests(ContentHosts hosts)
     [Theory]
     [InlineData("/_content/Widgets/widgets.css", "text/css", "h1 { color: teal; }\n")]
     [InlineData("/_content/Widgets/js/widgets.js", "text/javascript", "export const widgets = 2;\n")]
-    [InlineData("/_content/Gadgets/gadgets.css", "text/css", "h1 { color: orange; }\n")]
+    [InlineData("/_content/Acme.Gadgets/gadgets.css", "text/css", "h1 { color: orange; }\n")]
     public async Task Content_IsServedWithItsContentType(string path, string type, string body)
     {
         var response = await _client.GetAsync(path);
@@ -34,7 +34,7 @@ public abstract class StaticWebAssetsTests(ContentHosts hosts)
     public async Task Content_OfTwoLibraries_SameFileName_DoNotClash()
     {
         (await _client.GetStringAsync("/_content/Widgets/same.txt")).ShouldBe("widgets\n");
-        (await _client.GetStringAsync("/_content/Gadgets/same.txt")).ShouldBe("gadgets\n");
+        (await _client.GetStringAsync("/_content/Acme.Gadgets/same.txt")).ShouldBe("gadgets\n");
     }
 
     [Fact]
@@ -52,14 +52,14 @@ public abstract class StaticWebAssetsTests(ContentHosts hosts)
     [Fact]
     public async Task Content_Revalidated_Is304_AndARangeIs206()
     {
-        var first = await _client.GetAsync("/_content/Gadgets/gadgets.css");
+        var first = await _client.GetAsync("/_content/Acme.Gadgets/gadgets.css");
         var etag = first.Headers.ETag.ShouldNotBeNull();
         first.Content.Headers.LastModified.ShouldNotBeNull();
 
-        using var again = new HttpRequestMessage(HttpMethod.Get, "/_content/Gadgets/gadgets.css") { Headers = { IfNoneMatch = { etag } } };
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/_content/Acme.Gadgets/gadgets.css") { Headers = { IfNoneMatch = { etag } } };
         (await _client.SendAsync(again)).StatusCode.ShouldBe(HttpStatusCode.NotModified);
 
-        using var range = new HttpRequestMessage(HttpMethod.Get, "/_content/Gadgets/gadgets.css") { Headers = { Range = new RangeHeaderValue(0, 1) } };
+        using var range = new HttpRequestMessage(HttpMethod.Get, "/_content/Acme.Gadgets/gadgets.css") { Headers = { Range = new RangeHeaderValue(0, 1) } };
         var partial = await _client.SendAsync(range);
         partial.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
         (await partial.Content.ReadAsStringAsync()).ShouldBe("h1");
@@ -141,7 +141,7 @@ public sealed class StaticWebAssetsMicroTests(MicroContent hosts) : StaticWebAss
 
         registry.InstancesOf("widget-parts").Single().Announcement.Assets.ShouldBe(["/_content/Widgets"]);
         registry.InstancesOf("widgets").Single().Announcement.Assets.ShouldBeEmpty();
-        registry.InstancesOf("gadgets").Single().Announcement.Assets.ShouldBe(["/_content/Gadgets"]);
+        registry.InstancesOf("gadgets").Single().Announcement.Assets.ShouldBe(["/_content/Acme.Gadgets"]);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public class MicronRunTests
             await using var host = StartRun(["--service-dir", root.FullName, "--discovery", "none"], TestHost.NewSecret());
             using var http = new HttpClient { BaseAddress = await host.WaitForListeningAsync() };
 
-            (await http.GetStringAsync("/_content/Gadgets/same.txt")).ShouldBe("gadgets\n");
+            (await http.GetStringAsync("/_content/Acme.Gadgets/same.txt")).ShouldBe("gadgets\n");
             (await http.GetStringAsync("/_content/Widgets/same.txt")).ShouldBe("widgets\n");
             var css = await http.GetAsync("/_content/Widgets/widgets.css");
             css.Content.Headers.ContentType!.MediaType.ShouldBe("text/css");

@@ -26,6 +26,9 @@ internal sealed partial class StaticWebAssets(
     /// <summary>The URL prefix of every library's static web assets.</summary>
     public const string ContentPrefix = "/_content";
 
+    /// <summary>The key of the <see cref="AssemblyMetadataAttribute"/> that Micron's build targets write (buildTransitive/Micron.targets).</summary>
+    public const string BasePathKey = "Micron.StaticWebAssetBasePath";
+
     private IFileProvider? _webRoot;
 
     /// <summary>
@@ -43,14 +46,43 @@ internal sealed partial class StaticWebAssets(
             return;
         }
 
+        var basePath = BasePathOf(library, name);
+        if (basePath.Length == 0)
+        {
+            // A library whose assets sit at the application's root would take every path: not served as a service's.
+            LogAtRoot(logger, service.Name, name);
+            return;
+        }
+
         _webRoot ??= WebRoot(environment, configuration);
-        var files = Find(name, string.IsNullOrEmpty(library.Location) ? null : Path.GetDirectoryName(library.Location), _webRoot);
+        var files = Find(name, basePath, string.IsNullOrEmpty(library.Location) ? null : Path.GetDirectoryName(library.Location), _webRoot);
         if (files is not null)
         {
-            var prefix = ContentPrefix + "/" + name;
+            var prefix = "/" + basePath;
             AssetEndpoint.Map(routes, prefix, files);
             LogServing(logger, service.Name, name, prefix);
         }
+    }
+
+    /// <summary>
+    /// The path a library's static web assets are served at, without slashes at either end: its
+    /// <c>StaticWebAssetBasePath</c> as Micron's build targets record it, else the SDK's default for a package id that
+    /// is the assembly name, <c>_content/{Library}</c>.
+    /// </summary>
+    /// <param name="library">The library's assembly.</param>
+    /// <param name="name">Its name.</param>
+    /// <returns>The base path; empty when the library's assets are at the application's root.</returns>
+    internal static string BasePathOf(Assembly library, string name)
+    {
+        foreach (var metadata in library.GetCustomAttributes<AssemblyMetadataAttribute>())
+        {
+            if (metadata.Key == BasePathKey && metadata.Value is { } recorded)
+            {
+                return recorded.Replace('\\', '/').Trim('/');
+            }
+        }
+
+        return ContentPrefix.TrimStart('/') + "/" + name;
     }
 
     /// <summary>
@@ -68,14 +100,15 @@ internal sealed partial class StaticWebAssets(
     }
 
     /// <summary>Finds the static web assets of a library, or <see langword="null"/> when it has none.</summary>
-    /// <param name="library">The library's name (its assembly name, the default package id).</param>
+    /// <param name="library">The library's assembly name (its manifests are named after it).</param>
+    /// <param name="basePath">Where the host serves the library's files, see <see cref="BasePathOf"/>.</param>
     /// <param name="directory">The folder the library's assembly was loaded from, if any.</param>
     /// <param name="webRoot">The host's web root, see <see cref="WebRoot"/>.</param>
     /// <returns>The library's files, with the library's asset root as their root.</returns>
-    internal static IFileProvider? Find(string library, string? directory, IFileProvider webRoot)
+    internal static IFileProvider? Find(string library, string basePath, string? directory, IFileProvider webRoot)
     {
         var found = new List<IFileProvider>(2);
-        Add(new FolderFileProvider(webRoot, ContentPrefix + "/" + library));
+        Add(new FolderFileProvider(webRoot, basePath));
 
         if (directory is not null)
         {
@@ -124,6 +157,9 @@ internal sealed partial class StaticWebAssets(
 
         return owner;
     }
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "Service {Service} does not serve the static web assets of {Library}: its StaticWebAssetBasePath is the application's root, where they would take every path")]
+    private static partial void LogAtRoot(ILogger logger, string service, string library);
 
     [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "Service {Service} serves the static web assets of {Library} at {Prefix}")]
     private static partial void LogServing(ILogger logger, string service, string library, string prefix);
