@@ -126,9 +126,6 @@ internal sealed partial class BenchRun
         {
             Log($"  {proxy.Name}: {proxy.Rps:N0} req/s at 32 (rounds {string.Join(" ", proxy.RoundRps.Select(static r => r.ToString("N0", CultureInfo.InvariantCulture)))}), p50 {proxy.P50:N0} us at 1; CPU per request at 32: proxy {proxy.ProxyCpu:N1} us, backend {proxy.BackendCpu:N1} us");
         }
-
-        static LoadResult Checked(LoadResult result)
-            => result.Errors > 0 ? throw new InvalidOperationException($"{result.Errors} of {result.Requests} requests failed") : result;
     }
 
     private static string PairedRatio(List<double> micron, List<double> peer)

@@ -231,14 +231,13 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
 
             await CallLoadGenerator.RunAsync(micron, 32, _settle);
             await CallLoadGenerator.RunAsync(baseline, 32, _settle);
-            var micron32 = await RunsAsync(() => CallLoadGenerator.RunAsync(micron, 32, _measure));
-            var baseline32 = await RunsAsync(() => CallLoadGenerator.RunAsync(baseline, 32, _measure));
-            var micron1 = await RunsAsync(() => CallLoadGenerator.RunAsync(micron, 1, _measure));
-            var baseline1 = await RunsAsync(() => CallLoadGenerator.RunAsync(baseline, 1, _measure));
+            // In interleaved rounds, Micron's then the baseline's, so that the machine's slow moments fall on both alike.
+            var (micron32, baseline32) = await InterleavedAsync(() => CallLoadGenerator.RunAsync(micron, 32, _measure), () => CallLoadGenerator.RunAsync(baseline, 32, _measure));
+            var (micron1, baseline1) = await InterleavedAsync(() => CallLoadGenerator.RunAsync(micron, 1, _measure), () => CallLoadGenerator.RunAsync(baseline, 1, _measure));
             var (moleculer32, moleculer1, peerName) = await MoleculerAsync();
             const string Against = "HttpClient + minimal API";
             void Add(string measure, LoadResult[] m, LoadResult[] b, LoadResult[]? p, Func<LoadResult, double> pick)
-                => _rows.Add(Row("3", measure, $"typed proxy: {Median(m, pick):N0}", $"{Against}: {Median(b, pick):N0}", Ratio(Median(m, pick), Median(b, pick)),
+                => _rows.Add(Row("3", measure, $"typed proxy: {Median(m, pick):N0}", $"{Against}: {Median(b, pick):N0}", Rounds(m.Select(pick), b.Select(pick)),
                     p is null ? peerName : $"{peerName}: {Median(p, pick):N0} (typed proxy / peer: {Ratio(Median(m, pick), Median(p, pick))})"));
             Add("remote typed call: calls/s at 32 in flight (higher is better; target >= 0.8x)", micron32, baseline32, moleculer32, static r => r.RequestsPerSecond);
             Add("remote typed call: calls/s at 1 in flight (higher is better)", micron1, baseline1, moleculer1, static r => r.RequestsPerSecond);
@@ -330,6 +329,7 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
     {
         Log("row 5: Shop fan-out, monolith vs micro");
         var shop = Path.Combine(root, "samples", "Shop", "bin", "Release", "net10.0", "Shop.dll");
+        var servers = new List<ServerProcess>();
         try
         {
             if (!File.Exists(shop))
@@ -337,53 +337,45 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
                 throw new InvalidOperationException($"{shop} is not built (bench/run builds it)");
             }
 
-            var monolith = await MeasureShopAsync(shop, ["all"]);
-            var micro = await MeasureShopAsync(shop, ["account", "calculator", "home"]);
+            // Both placements run side by side (each with its own secret, so neither discovers the other's services) and
+            // are measured in interleaved rounds, so that the machine's slow moments fall on both alike.
+            var monolith = await StartShopAsync(shop, ["all"], servers);
+            var micro = await StartShopAsync(shop, ["account", "calculator", "home"], servers);
+            ShopPlacement[] placements = [monolith, micro];
+            foreach (var placement in placements)
+            {
+                await HttpLoadGenerator.ClosedLoopAsync(placement.Home, placement.Request, 32, _settle, _cancel);
+            }
+
+            for (var round = 0; round < Runs; round++)
+            {
+                foreach (var placement in placements)
+                {
+                    placement.P50s.Add(Checked(await HttpLoadGenerator.ClosedLoopAsync(placement.Home, placement.Request, 1, _measure, _cancel)).PercentileMicroseconds(50));
+                }
+            }
+
+            for (var round = 0; round < Runs; round++)
+            {
+                foreach (var placement in placements)
+                {
+                    var before = placement.Servers.Sum(static s => s.CpuTime.TotalSeconds);
+                    var result = Checked(await HttpLoadGenerator.ClosedLoopAsync(placement.Home, placement.Request, 32, _measure, _cancel));
+                    placement.Cpus.Add((placement.Servers.Sum(static s => s.CpuTime.TotalSeconds) - before) / result.Requests * 1000);
+                }
+            }
+
             const string Measure = "Shop GET /profile/1 (home asks account and calculator)";
-            _rows.Add(Row("5", $"{Measure}: median us at 1 connection (lower is better; target: monolith at least 10x lower)",
-                $"monolith: {monolith.P50:N0}", $"micro, 3 processes: {micro.P50:N0}", "monolith / micro: " + Ratio(monolith.P50, micro.P50), "-"));
-            _rows.Add(Row("5", $"{Measure}: CPU seconds per 1,000 requests at 32 connections (lower is better; target: at least 8x lower)",
-                $"monolith: {monolith.Cpu:0.000}", $"micro, 3 processes: {micro.Cpu:0.000}", "monolith / micro: " + Ratio(monolith.Cpu, micro.Cpu), "-"));
+            _rows.Add(Row("5", $"{Measure}: median us at 1 connection, median of the rounds (lower is better; target: monolith at least 10x lower)",
+                $"monolith: {monolith.P50:N0}", $"micro, 3 processes: {micro.P50:N0}", "monolith / micro: " + Rounds(monolith.P50s, micro.P50s), "-"));
+            _rows.Add(Row("5", $"{Measure}: CPU seconds per 1,000 requests at 32 connections, median of the rounds (lower is better; target: at least 8x lower)",
+                $"monolith: {monolith.Cpu:0.000}", $"micro, 3 processes: {micro.Cpu:0.000}", "monolith / micro: " + Rounds(monolith.Cpus, micro.Cpus), "-"));
             Log($"  monolith p50 {monolith.P50:N0} us, {monolith.Cpu:0.000} CPU s/1k; micro p50 {micro.P50:N0} us, {micro.Cpu:0.000} CPU s/1k");
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException)
         {
             _failures.Add("row 5: " + ex.Message);
             _rows.Add(Row("5", "Shop fan-out", "could not run: " + ex.Message.Split('\n')[0], "-", "-", "-"));
-        }
-    }
-
-    private async Task<(double P50, double Cpu)> MeasureShopAsync(string shop, string[] placements)
-    {
-        var secret = "bench-" + Guid.NewGuid().ToString("N");
-        var directory = Path.GetDirectoryName(shop)!;
-        var servers = new List<ServerProcess>();
-        try
-        {
-            for (var i = 0; i < placements.Length; i++)
-            {
-                var last = i == placements.Length - 1;
-                servers.Add(await ServerProcess.StartAsync(
-                    Environment.ProcessPath!,
-                    [shop, "--services", placements[i], "--listen", "tcp://127.0.0.1:{port}", "--secret", secret, "--Logging:LogLevel:Default=Warning"],
-                    last ? "/profile/1" : "/_micron/health/alive",
-                    directory));
-            }
-
-            var home = servers[^1].Url;
-            var request = RawHttpConnection.EncodeRequest(new Uri(home, "/profile/1"));
-            await HttpLoadGenerator.ClosedLoopAsync(home, request, 32, _settle, _cancel);
-            var p50 = await MedianAsync(() => HttpLoadGenerator.ClosedLoopAsync(home, request, 1, _measure, _cancel), static r => r.PercentileMicroseconds(50));
-            var cpu = new double[Runs];
-            for (var run = 0; run < Runs; run++)
-            {
-                var before = servers.Sum(static s => s.CpuTime.TotalSeconds);
-                var result = await HttpLoadGenerator.ClosedLoopAsync(home, request, 32, _measure, _cancel);
-                cpu[run] = (servers.Sum(static s => s.CpuTime.TotalSeconds) - before) / result.Requests * 1000;
-            }
-
-            Array.Sort(cpu);
-            return (p50, cpu[Runs / 2]);
         }
         finally
         {
@@ -394,16 +386,74 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
         }
     }
 
+    /// <summary>Starts the Shop in one placement (one process per entry of <paramref name="placements"/>), home last.</summary>
+    private static async Task<ShopPlacement> StartShopAsync(string shop, string[] placements, List<ServerProcess> started)
+    {
+        var secret = "bench-" + Guid.NewGuid().ToString("N");
+        var directory = Path.GetDirectoryName(shop)!;
+        var servers = new List<ServerProcess>();
+        for (var i = 0; i < placements.Length; i++)
+        {
+            var last = i == placements.Length - 1;
+            var server = await ServerProcess.StartAsync(
+                Environment.ProcessPath!,
+                [shop, "--services", placements[i], "--listen", "tcp://127.0.0.1:{port}", "--secret", secret, "--Logging:LogLevel:Default=Warning"],
+                last ? "/profile/1" : "/_micron/health/alive",
+                directory);
+            started.Add(server);
+            servers.Add(server);
+        }
+
+        return new ShopPlacement(servers);
+    }
+
+    /// <summary>One placement of the Shop in row 5, and what it measured.</summary>
+    private sealed class ShopPlacement(List<ServerProcess> servers)
+    {
+        public List<ServerProcess> Servers { get; } = servers;
+
+        public Uri Home => Servers[^1].Url;
+
+        public byte[] Request { get; } = RawHttpConnection.EncodeRequest(new Uri(servers[^1].Url, "/profile/1"));
+
+        public List<double> P50s { get; } = [];
+
+        public List<double> Cpus { get; } = [];
+
+        public double P50 => Median(P50s);
+
+        public double Cpu => Median(Cpus);
+    }
+
+    /// <summary>Runs <paramref name="first"/> and <paramref name="second"/> in turn, <see cref="Runs"/> rounds.</summary>
+    private static async Task<(LoadResult[] First, LoadResult[] Second)> InterleavedAsync(Func<Task<LoadResult>> first, Func<Task<LoadResult>> second)
+    {
+        var (a, b) = (new LoadResult[Runs], new LoadResult[Runs]);
+        for (var i = 0; i < Runs; i++)
+        {
+            a[i] = Checked(await first());
+            b[i] = Checked(await second());
+        }
+
+        return (a, b);
+    }
+
+    /// <summary>The median of the rounds' paired ratios, then each round's.</summary>
+    private static string Rounds(IEnumerable<double> micron, IEnumerable<double> baseline)
+    {
+        var ratios = micron.Zip(baseline, static (m, b) => m / b).ToList();
+        return $"{Ratio(Median(ratios), 1)} (rounds: {string.Join(" ", ratios.Select(static r => Ratio(r, 1)))})";
+    }
+
+    private static LoadResult Checked(LoadResult result)
+        => result.Errors > 0 ? throw new InvalidOperationException($"{result.Errors} of {result.Requests} calls failed") : result;
+
     private static async Task<LoadResult[]> RunsAsync(Func<Task<LoadResult>> run)
     {
         var results = new LoadResult[Runs];
         for (var i = 0; i < Runs; i++)
         {
-            results[i] = await run();
-            if (results[i].Errors > 0)
-            {
-                throw new InvalidOperationException($"{results[i].Errors} of {results[i].Requests} calls failed");
-            }
+            results[i] = Checked(await run());
         }
 
         return results;
@@ -450,7 +500,8 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
             .AppendLine()
             .AppendLine($"Mode: {(quick ? "quick (smoke run; figures are not comparable)" : "full")}; every figure is the median of {Runs} runs "
                 + $"of {_measure.TotalSeconds:0.#} s after {_warmup.TotalSeconds:0.#} s of warm-up ({_settle.TotalSeconds:0.#} s for every side of rows 3 to 5; "
-                + $"row 4's throughput and CPU figures come from {(quick ? Runs : 5)} interleaved rounds, every proxy in turn); servers pinned to CPU 0 (.NET ones with DOTNET_TC_DelaySingleProcMultiplier=1) and the load generator to CPU 1; "
+                + $"rows 3 to 5 measure Micron and its baseline in interleaved rounds, each in turn, {Runs} of them ({(quick ? Runs : 5)} for row 4's throughput and CPU), "
+                + "and their ratio is the median of the rounds' ratios, each round's shown after it); servers pinned to CPU 0 (.NET ones with DOTNET_TC_DelaySingleProcMultiplier=1) and the load generator to CPU 1; "
                 + $"the whole run took {elapsed.TotalSeconds:0} s. Ratios are Micron / baseline.")
             .AppendLine()
             .AppendLine("| # | measure | Micron | baseline | ratio | peers |")
