@@ -158,14 +158,18 @@ public sealed partial class ServiceRegistry
     }
 
     /// <summary>Removes every remote instance that has been silent longer than its ttl.</summary>
+    /// <param name="pause">
+    /// How long this host was itself paused just before (it heard nothing then): not counted as anyone's silence.
+    /// </param>
     /// <returns>How many instances were evicted.</returns>
-    public int EvictSilent()
+    public int EvictSilent(TimeSpan pause = default)
     {
         var now = _time.GetUtcNow();
+        var judged = now - (pause > TimeSpan.Zero ? pause : TimeSpan.Zero);
         var evicted = 0;
         lock (_write)
         {
-            foreach (var instance in _instances.Values.Where(i => !i.IsLocal && Expired(i, now)).ToList())
+            foreach (var instance in _instances.Values.Where(i => !i.IsLocal && Expired(i, judged)).ToList())
             {
                 Remove(instance);
                 evicted++;

@@ -46,6 +46,22 @@ public class ServiceRegistryTests
     }
 
     [Fact]
+    public void SilenceWhileThisHostWasPaused_DoesNotCount()
+    {
+        var registry = Registry();
+        registry.Apply(Account("a1")); // a ttl of 3 s
+
+        // Five seconds pass, four of them while this host was paused (a long collection): it could hear nothing then.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        registry.EvictSilent(pause: TimeSpan.FromSeconds(4)).ShouldBe(0);
+        registry.InstancesOf("account").Count.ShouldBe(1);
+
+        // Four seconds of silence while it was listening: gone.
+        registry.EvictSilent(pause: TimeSpan.FromSeconds(1)).ShouldBe(1);
+        registry.InstancesOf("account").ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Unreachable_IsDropped_AndItsStaleAnnouncementsIgnoredForItsTtl()
     {
         var registry = Registry();

@@ -45,7 +45,7 @@ internal sealed partial class DiscoveryService(
         string? announced = null;
         while (true)
         {
-            await provider.ListenAsync(cancellationToken).ConfigureAwait(false);
+            await provider.ListenAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             var missing = required.FirstOrDefault(r => registry.InstancesOf(r).Count == 0);
             if (missing is null)
             {
@@ -127,14 +127,23 @@ internal sealed partial class DiscoveryService(
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Heartbeat, time);
+        var heartbeat = options.Value.Heartbeat;
+        using var timer = new PeriodicTimer(heartbeat, time);
+        var last = time.GetTimestamp();
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
+            // A tick that comes late means this host was paused (a long collection, a starved thread pool, a suspended
+            // machine): it heard nothing meanwhile, and that time is not counted as its peers' silence. Without this,
+            // a host paused for longer than a ttl would drop every peer at once, only to find them again a beat later.
+            var now = time.GetTimestamp();
+            var pause = time.GetElapsedTime(last, now) - heartbeat;
+            pause = pause > TimeSpan.Zero ? pause : TimeSpan.Zero;
+            last = now;
             try
             {
                 await provider.AnnounceAsync(_own, cancellationToken).ConfigureAwait(false);
-                await provider.ListenAsync(cancellationToken).ConfigureAwait(false);
-                registry.EvictSilent();
+                await provider.ListenAsync(pause, cancellationToken).ConfigureAwait(false);
+                registry.EvictSilent(pause);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -7,7 +7,13 @@ internal interface IDiscoveryProvider
     string Name { get; }
 
     /// <summary>Hears of other instances once; called every heartbeat.</summary>
-    Task ListenAsync(CancellationToken cancellationToken);
+    /// <param name="pause">
+    /// How long this host was itself paused before this heartbeat (a long garbage collection, a starved thread pool, a
+    /// suspended machine): time in which it could hear nothing, which is not its peers' silence.
+    /// </param>
+    /// <param name="cancellationToken">Stops listening.</param>
+    /// <returns>A task that completes once the provider has heard what there was to hear.</returns>
+    Task ListenAsync(TimeSpan pause, CancellationToken cancellationToken);
 
     /// <summary>Publishes this host's instances (or their <c>leave</c>); called at start, every heartbeat and at stop.</summary>
     Task AnnounceAsync(IReadOnlyList<Announcement> announcements, CancellationToken cancellationToken);

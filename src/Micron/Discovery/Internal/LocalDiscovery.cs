@@ -18,7 +18,7 @@ internal sealed partial class LocalDiscovery(ServiceRegistry registry, MicronKey
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "micron-local", keys.Signing.Id);
 
-    public async Task ListenAsync(CancellationToken cancellationToken)
+    public async Task ListenAsync(TimeSpan pause, CancellationToken cancellationToken)
     {
         var read = new Dictionary<string, Announcement>(StringComparer.Ordinal);
         var files = System.IO.Directory.Exists(Directory) ? System.IO.Directory.EnumerateFiles(Directory, "*.json") : [];
@@ -40,8 +40,10 @@ internal sealed partial class LocalDiscovery(ServiceRegistry registry, MicronKey
                     continue;
                 }
 
+                // A file not rewritten within its ttl (plus the time this host was paused and could not have read it) is
+                // an instance gone silent: the registry evicts it for its silence. Only a file that is gone is a leave.
                 var silence = time.GetUtcNow() - File.GetLastWriteTimeUtc(file);
-                if (silence <= TimeSpan.FromMilliseconds(announcement.Ttl))
+                if (silence <= TimeSpan.FromMilliseconds(announcement.Ttl) + pause)
                 {
                     registry.Apply(announcement);
                     read[instance] = announcement;
@@ -49,6 +51,10 @@ internal sealed partial class LocalDiscovery(ServiceRegistry registry, MicronKey
                 else if (silence > TimeSpan.FromMinutes(1))
                 {
                     File.Delete(file); // left behind by an instance that crashed
+                }
+                else if (_read.ContainsKey(instance))
+                {
+                    read[instance] = announcement; // silent, not gone
                 }
             }
             catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)

@@ -5,7 +5,7 @@ internal sealed class NoDiscovery : IDiscoveryProvider
 {
     public string Name => "none";
 
-    public Task ListenAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ListenAsync(TimeSpan pause, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task AnnounceAsync(IReadOnlyList<Announcement> announcements, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -26,7 +26,7 @@ internal sealed partial class PeerDiscovery(
 
     // Once this host announces, what others know arrives in the answers to its posts (and at /_micron/announce).
     // Before that, while the start waits for the services it needs, it asks with an empty announcement.
-    public Task ListenAsync(CancellationToken cancellationToken)
+    public Task ListenAsync(TimeSpan pause, CancellationToken cancellationToken)
         => _announced ? Task.CompletedTask : AnnounceAsync([], cancellationToken);
 
     public async Task AnnounceAsync(IReadOnlyList<Announcement> announcements, CancellationToken cancellationToken)

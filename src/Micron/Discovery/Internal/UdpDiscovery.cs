@@ -63,7 +63,7 @@ internal sealed partial class UdpDiscovery : IDiscoveryProvider, IDisposable
     private int _refused;
 
     // Datagrams are taken in as they arrive; the heartbeat only makes sure the listener runs.
-    public Task ListenAsync(CancellationToken cancellationToken)
+    public Task ListenAsync(TimeSpan pause, CancellationToken cancellationToken)
     {
         _receiving ??= Task.Run(() => ReceiveAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
@@ -71,7 +71,7 @@ internal sealed partial class UdpDiscovery : IDiscoveryProvider, IDisposable
 
     public async Task AnnounceAsync(IReadOnlyList<Announcement> announcements, CancellationToken cancellationToken)
     {
-        await ListenAsync(cancellationToken).ConfigureAwait(false);
+        await ListenAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         foreach (var announcement in announcements)
         {
             if (announcement.Leave)
