@@ -54,6 +54,13 @@ public static class GatewayMicronBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, ConfigureGatewayLimits>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<
             IConfigureOptions<AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>, ConfigureGatewayLimits>());
+        if (Micron.Gateway.Internal.Epoll.EpollLoop.IsSupported)
+        {
+            // Kestrel binds with the transport registered last that can bind the endpoint: this one, when the options
+            // ask for it (GatewayOptions.EpollTransport), else Kestrel's sockets.
+            services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, Micron.Gateway.Internal.Epoll.EpollTransportFactory>();
+        }
+
         return micron;
     }
 

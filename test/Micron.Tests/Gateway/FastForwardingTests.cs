@@ -13,7 +13,7 @@ namespace Micron.Tests.Gateway;
 /// The fast path of a gateway that runs no service (<see cref="GatewayFixture"/>): plain requests relayed below Kestrel's
 /// HTTP layer, every other one handed to Kestrel with the connection, and the answers' framings relayed whole.
 /// </summary>
-public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+public abstract class FastForwardingTests(GatewayFixture fixture)
 {
     private readonly HttpClient _client = fixture.Gateway.Client;
 
@@ -461,3 +461,9 @@ public sealed class FastForwardingTests(GatewayFixture fixture) : IClassFixture<
         }
     }
 }
+
+/// <summary>On the gateway's epoll transport.</summary>
+public sealed class FastForwardingTestsOnEpoll(GatewayFixture fixture) : FastForwardingTests(fixture), IClassFixture<GatewayFixture>;
+
+/// <summary>On Kestrel's sockets transport.</summary>
+public sealed class FastForwardingTestsOnSockets(SocketsGatewayFixture fixture) : FastForwardingTests(fixture), IClassFixture<SocketsGatewayFixture>;

@@ -246,7 +246,7 @@ internal sealed partial class FastForwarder : IDisposable
 
                     try
                     {
-                        upstream = await UpstreamConnection.ConnectAsync(instance, authority, TimeSpan.FromSeconds(5), connection.ConnectionClosed).ConfigureAwait(false);
+                        upstream = await UpstreamConnection.ConnectAsync(instance, authority, TimeSpan.FromSeconds(5), (connection as Epoll.EpollConnection)?.Loop, connection.ConnectionClosed).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException)
                     {

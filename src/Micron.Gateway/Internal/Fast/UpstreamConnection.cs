@@ -10,12 +10,21 @@ namespace Micron.Gateway.Internal.Fast;
 /// A kept-alive HTTP/1.1 connection to one instance, read straight from its socket into a buffer of its own: what is
 /// <see cref="Buffered"/> is what the instance sent and the forwarder has not consumed yet.
 /// </summary>
-internal sealed class UpstreamConnection : IDisposable
+internal sealed class UpstreamConnection : IDisposable, Epoll.IEpollHandler
 {
     private const int BufferSize = 16 * 1024;
     private byte[] _buffer = new byte[BufferSize];
     private int _start;
     private int _end;
+
+    // On the epoll loop (when the gateway's clients are): readiness edges instead of speculative reads.
+    private Epoll.EpollLoop? _loop;
+    private int _slot;
+    private int _fd;
+    private Epoll.Readiness? _readable;
+    private Epoll.Readiness? _writable;
+    private bool _mayRead;
+    private int _disposed;
 
     private UpstreamConnection(Socket socket, ServiceInstance instance, byte[] authority)
     {
@@ -40,8 +49,14 @@ internal sealed class UpstreamConnection : IDisposable
 
     public int BufferedLength => _end - _start;
 
-    public static async Task<UpstreamConnection> ConnectAsync(ServiceInstance instance, byte[] authority, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Connects to an instance: on <paramref name="loop"/> when the client's connection runs on one, else with .NET's sockets.</summary>
+    public static async Task<UpstreamConnection> ConnectAsync(ServiceInstance instance, byte[] authority, TimeSpan timeout, Epoll.EpollLoop? loop, CancellationToken cancellationToken)
     {
+        if (loop is not null)
+        {
+            return await ConnectOnLoopAsync(loop, instance, authority, timeout, cancellationToken).ConfigureAwait(false);
+        }
+
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -55,6 +70,151 @@ internal sealed class UpstreamConnection : IDisposable
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    private static async Task<UpstreamConnection> ConnectOnLoopAsync(Epoll.EpollLoop loop, ServiceInstance instance, byte[] authority, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var host = instance.BaseUri.Host.Trim('[', ']');
+        var addresses = System.Net.IPAddress.TryParse(host, out var parsed) ? [parsed]
+            : await System.Net.Dns.GetHostAddressesAsync(host, deadline.Token).ConfigureAwait(false);
+        SocketException? refused = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
+            var connection = new UpstreamConnection(socket, instance, authority);
+            try
+            {
+                try
+                {
+                    socket.Connect(new System.Net.IPEndPoint(address, instance.BaseUri.Port));
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+                {
+                    // Under way: the socket turns writable once it is connected, or has failed.
+                }
+
+                connection.Attach(loop);
+                using (deadline.Token.UnsafeRegister(static c => ((UpstreamConnection)c!).Dispose(), connection))
+                {
+                    // An edge meant for the slot's last owner may come first: wait until the socket itself says done.
+                    do
+                    {
+                        await connection._writable!.WaitAsync().ConfigureAwait(false);
+                    }
+                    while (!socket.Poll(0, SelectMode.SelectWrite) && !socket.Poll(0, SelectMode.SelectError));
+                }
+
+                var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                if (error != SocketError.Success)
+                {
+                    throw new SocketException((int)error);
+                }
+
+                return connection;
+            }
+            catch (SocketException ex)
+            {
+                connection.Dispose();
+                refused = ex;
+            }
+            catch (ObjectDisposedException)
+            {
+                connection.Dispose();
+                deadline.Token.ThrowIfCancellationRequested();
+                throw;
+            }
+        }
+
+        throw refused ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    private void Attach(Epoll.EpollLoop loop)
+    {
+        (_readable, _writable, _fd) = (new Epoll.Readiness(), new Epoll.Readiness(), (int)Socket.Handle);
+        _slot = loop.Register(_fd, this);
+        _loop = loop;
+    }
+
+    public void OnEvents(uint events)
+    {
+        // A hang-up or an error comes once, maybe with the last data: reads (and writes) go on without waiting from
+        // then on, until they meet the end (or the error).
+        if ((events & (Epoll.Native.EPOLLHUP | Epoll.Native.EPOLLERR | Epoll.Native.EPOLLRDHUP)) != 0)
+        {
+            _readable!.SignalForever();
+        }
+        else if ((events & Epoll.Native.EPOLLIN) != 0)
+        {
+            _readable!.Signal();
+        }
+
+        if ((events & (Epoll.Native.EPOLLHUP | Epoll.Native.EPOLLERR)) != 0)
+        {
+            _writable!.SignalForever();
+        }
+        else if ((events & Epoll.Native.EPOLLOUT) != 0)
+        {
+            _writable!.Signal();
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> FillOnLoopAsync(Memory<byte> room)
+    {
+        while (true)
+        {
+            if (!_mayRead)
+            {
+                await _readable!.WaitAsync().ConfigureAwait(false);
+            }
+
+            var received = Receive(room.Span, out var errno);
+            if (received > 0)
+            {
+                _end += received;
+                _mayRead = received == room.Length;
+                return true;
+            }
+
+            if (received == 0)
+            {
+                return false;
+            }
+
+            _mayRead = false;
+            if (errno != Epoll.Native.EAGAIN && errno != Epoll.Native.EINTR)
+            {
+                throw new SocketException(errno);
+            }
+        }
+    }
+
+    private unsafe int Receive(Span<byte> buffer, out int errno)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        fixed (byte* pointer = buffer)
+        {
+            var received = (int)Epoll.Native.recv(_fd, pointer, buffer.Length, 0);
+            errno = received < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
+            return received;
+        }
+    }
+
+    private async ValueTask SendRestOnLoopAsync(ReadOnlyMemory<byte> rest)
+    {
+        while (!rest.IsEmpty)
+        {
+            await _writable!.WaitAsync().ConfigureAwait(false);
+            var sent = Socket.Send(rest.Span, SocketFlags.None, out var error);
+            if (error is not (SocketError.Success or SocketError.WouldBlock))
+            {
+                throw new SocketException((int)error);
+            }
+
+            rest = rest[Math.Max(sent, 0)..];
         }
     }
 
@@ -81,6 +241,11 @@ internal sealed class UpstreamConnection : IDisposable
             return false;
         }
 
+        if (_loop is not null)
+        {
+            return await FillOnLoopAsync(room).ConfigureAwait(false);
+        }
+
         var received = await Socket.ReceiveAsync(room, SocketFlags.None).ConfigureAwait(false);
         _end += received;
         return received > 0;
@@ -98,7 +263,7 @@ internal sealed class UpstreamConnection : IDisposable
             throw new SocketException((int)error);
         }
 
-        return sent == request.Length ? ValueTask.CompletedTask : SendRestAsync(request[sent..]);
+        return sent == request.Length ? ValueTask.CompletedTask : _loop is not null ? SendRestOnLoopAsync(request[Math.Max(sent, 0)..]) : SendRestAsync(request[sent..]);
     }
 
     // Room after the buffered bytes, compacting the buffer or growing it up to the limit; empty once that many are buffered.
@@ -135,7 +300,22 @@ internal sealed class UpstreamConnection : IDisposable
     }
 
     /// <summary>Closes the connection; from another thread, what waits on it fails (as the upstream timeout needs).</summary>
-    public void Dispose() => Socket.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Socket.Dispose();
+        if (_loop is not null)
+        {
+            _loop.Release(_slot);
+            var failure = new ObjectDisposedException(nameof(UpstreamConnection));
+            _readable!.Fail(failure);
+            _writable!.Fail(failure);
+        }
+    }
 }
 
 /// <summary>

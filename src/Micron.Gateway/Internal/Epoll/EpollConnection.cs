@@ -1,0 +1,262 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Micron.Gateway.Internal.Epoll;
+
+/// <summary>
+/// A client connection of the epoll transport: its socket is read into the input pipe when the loop reports it
+/// readable (until a read comes back short, which means drained: the next edge says when there is more), and written
+/// from the output pipe as soon as the application flushes, on the flushing thread; a full socket buffer waits for the
+/// writable edge. Both pipes schedule inline, so the application runs on the loop's thread.
+/// </summary>
+internal sealed class EpollConnection : ConnectionContext, IEpollHandler
+{
+    private static long s_ids;
+    private readonly Socket _socket;
+    private readonly int _fd;
+    private readonly EpollLoop _loop;
+    private readonly int _slot;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private readonly Readiness _readable = new();
+    private readonly Readiness _writable = new();
+    private readonly CancellationTokenSource _closed = new();
+    private readonly Task _receiving;
+    private readonly Task _sending;
+    private int _closing;
+
+    public EpollConnection(Socket socket, EpollLoop loop)
+    {
+        _socket = socket;
+        _fd = (int)socket.Handle;
+        _loop = loop;
+        LocalEndPoint = socket.LocalEndPoint;
+        RemoteEndPoint = socket.RemoteEndPoint;
+        ConnectionId = "E" + Interlocked.Increment(ref s_ids).ToString("X", System.Globalization.CultureInfo.InvariantCulture);
+        _input = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
+        _output = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
+        Transport = new DuplexPipe(_input.Reader, _output.Writer);
+        ConnectionClosed = _closed.Token;
+        _slot = loop.Register(_fd, this);
+        _receiving = ReceiveAsync();
+        _sending = SendAsync();
+    }
+
+    /// <summary>Gets the loop this connection runs on; the fast path's connections to instances join it.</summary>
+    public EpollLoop Loop => _loop;
+
+    public override IDuplexPipe Transport { get; set; }
+
+    public override string ConnectionId { get; set; }
+
+    public override IFeatureCollection Features { get; } = new FeatureCollection();
+
+    public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
+
+    public void OnEvents(uint events)
+    {
+        // A hang-up or an error comes once, maybe with the last data: reads (and writes) go on without waiting from
+        // then on, until they meet the end (or the error).
+        if ((events & (Native.EPOLLHUP | Native.EPOLLERR | Native.EPOLLRDHUP)) != 0)
+        {
+            _readable.SignalForever();
+        }
+        else if ((events & Native.EPOLLIN) != 0)
+        {
+            _readable.Signal();
+        }
+
+        if ((events & (Native.EPOLLHUP | Native.EPOLLERR)) != 0)
+        {
+            _writable.SignalForever();
+        }
+        else if ((events & Native.EPOLLOUT) != 0)
+        {
+            _writable.Signal();
+        }
+    }
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        _output.Reader.CancelPendingRead();
+        Close(abortReason);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _output.Writer.Complete();
+        _input.Reader.Complete();
+        await _sending.ConfigureAwait(false);
+        Close(null);
+        await _receiving.ConfigureAwait(false);
+        _closed.Dispose();
+    }
+
+    private async Task ReceiveAsync()
+    {
+        var writer = _input.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                await _readable.WaitAsync().ConfigureAwait(false);
+                while (true)
+                {
+                    var memory = writer.GetMemory(4096);
+                    var received = Receive(memory.Span, out var errno);
+                    if (received > 0)
+                    {
+                        writer.Advance(received);
+                        var flushed = await writer.FlushAsync().ConfigureAwait(false);
+                        if (flushed.IsCompleted)
+                        {
+                            return;
+                        }
+
+                        if (received < memory.Length)
+                        {
+                            break; // drained: the next edge says when there is more
+                        }
+
+                        continue;
+                    }
+
+                    if (received == 0)
+                    {
+                        return; // the client closed its side
+                    }
+
+                    if (errno == Native.EAGAIN)
+                    {
+                        break;
+                    }
+
+                    if (errno != Native.EINTR)
+                    {
+                        error = new ConnectionResetException(new SocketException(errno).Message);
+                        return;
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            writer.Complete(error is ObjectDisposedException ? null : error);
+            FireClosed();
+        }
+    }
+
+    private async Task SendAsync()
+    {
+        var reader = _output.Reader;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled)
+                {
+                    break;
+                }
+
+                foreach (var segment in result.Buffer)
+                {
+                    var rest = segment;
+                    while (!rest.IsEmpty)
+                    {
+                        var sent = Send(rest.Span, out var errno);
+                        if (sent > 0)
+                        {
+                            rest = rest[sent..];
+                        }
+                        else if (errno == Native.EAGAIN)
+                        {
+                            await _writable.WaitAsync().ConfigureAwait(false);
+                        }
+                        else if (errno != Native.EINTR)
+                        {
+                            throw new SocketException(errno);
+                        }
+                    }
+                }
+
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // The application completed its output with an error (an answer it could not finish), or the socket failed.
+            error = ex;
+        }
+        finally
+        {
+            reader.Complete();
+
+            // As Kestrel's own transport: once the output ends, for any reason, the connection ends. A cut is the only
+            // honest signal of an answer that could not be finished.
+            Close(error is null ? null : new ConnectionAbortedException(error.Message, error));
+        }
+    }
+
+    private unsafe int Receive(Span<byte> buffer, out int errno)
+    {
+        fixed (byte* pointer = buffer)
+        {
+            var received = (int)Native.recv(_fd, pointer, buffer.Length, 0);
+            errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return received;
+        }
+    }
+
+    private unsafe int Send(ReadOnlySpan<byte> buffer, out int errno)
+    {
+        fixed (byte* pointer = buffer)
+        {
+            var sent = (int)Native.send(_fd, pointer, buffer.Length, Native.MSG_NOSIGNAL);
+            errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return sent;
+        }
+    }
+
+    private void Close(Exception? reason)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        _socket.Dispose(); // closes the descriptor, which leaves the epoll set
+        _loop.Release(_slot);
+        var failure = reason ?? new ObjectDisposedException(nameof(EpollConnection));
+        _readable.Fail(failure);
+        _writable.Fail(failure);
+        FireClosed();
+    }
+
+    private void FireClosed()
+    {
+        ThreadPool.UnsafeQueueUserWorkItem(static state => { try { state.Cancel(); } catch (ObjectDisposedException) { } }, _closed, preferLocal: false);
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}
