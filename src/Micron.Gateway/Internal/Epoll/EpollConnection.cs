@@ -29,6 +29,7 @@ internal sealed class EpollConnection : ConnectionContext, IEpollHandler
     private readonly Task _receiving;
     private readonly Task _sending;
     private int _closing;
+    private MemoryHandle[]? _handles; // the sending loop's, for gathering writes
 
     public EpollConnection(Socket socket, EpollLoop loop)
     {
@@ -170,24 +171,23 @@ internal sealed class EpollConnection : ConnectionContext, IEpollHandler
                     break;
                 }
 
-                foreach (var segment in result.Buffer)
+                // One call for the whole buffer: a send for one segment, a gathering write for several (a body
+                // streamed through comes in many small segments).
+                var rest = result.Buffer;
+                while (!rest.IsEmpty)
                 {
-                    var rest = segment;
-                    while (!rest.IsEmpty)
+                    var sent = rest.IsSingleSegment ? Send(rest.FirstSpan, out var errno) : Gather(rest, out errno);
+                    if (sent > 0)
                     {
-                        var sent = Send(rest.Span, out var errno);
-                        if (sent > 0)
-                        {
-                            rest = rest[sent..];
-                        }
-                        else if (errno == Native.EAGAIN)
-                        {
-                            await _writable.WaitAsync().ConfigureAwait(false);
-                        }
-                        else if (errno != Native.EINTR)
-                        {
-                            throw new SocketException(errno);
-                        }
+                        rest = rest.Slice(sent);
+                    }
+                    else if (errno == Native.EAGAIN)
+                    {
+                        await _writable.WaitAsync().ConfigureAwait(false);
+                    }
+                    else if (errno != Native.EINTR)
+                    {
+                        throw new SocketException(errno);
                     }
                 }
 
@@ -230,6 +230,42 @@ internal sealed class EpollConnection : ConnectionContext, IEpollHandler
             var sent = (int)Native.send(_fd, pointer, buffer.Length, Native.MSG_NOSIGNAL);
             errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
             return sent;
+        }
+    }
+
+    private unsafe int Gather(in ReadOnlySequence<byte> buffer, out int errno)
+    {
+        const int MaxVectors = 64;
+        var vectors = stackalloc Native.IoVector[MaxVectors];
+        var handles = _handles ??= new MemoryHandle[MaxVectors];
+        var count = 0;
+        try
+        {
+            foreach (var segment in buffer)
+            {
+                if (segment.IsEmpty)
+                {
+                    continue;
+                }
+
+                handles[count] = segment.Pin();
+                vectors[count] = new Native.IoVector { Base = handles[count].Pointer, Length = (nuint)segment.Length };
+                if (++count == MaxVectors)
+                {
+                    break;
+                }
+            }
+
+            var written = (int)Native.writev(_fd, vectors, count);
+            errno = written < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return written;
+        }
+        finally
+        {
+            for (var i = 0; i < count; i++)
+            {
+                handles[i].Dispose();
+            }
         }
     }
 

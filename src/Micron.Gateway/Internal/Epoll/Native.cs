@@ -35,7 +35,18 @@ internal static unsafe partial class Native
     public static partial nint send(int fd, byte* buffer, nint length, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
+    public static partial nint writev(int fd, IoVector* vectors, int count);
+
+    [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
+
+    /// <summary><c>struct iovec</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVector
+    {
+        public void* Base;
+        public nuint Length;
+    }
 
     /// <summary>The size of <c>struct epoll_event</c>: packed (12 bytes) on x64, 16 elsewhere.</summary>
     public static readonly int EventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
