@@ -14,28 +14,18 @@ namespace Micron.Gateway.Internal.Epoll;
 /// from the output pipe as soon as the application flushes, on the flushing thread; a full socket buffer waits for the
 /// writable edge. Both pipes schedule inline, so the application runs on the loop's thread.
 /// </summary>
-internal sealed class EpollConnection : ConnectionContext, IEpollHandler
+internal sealed class EpollConnection : ConnectionContext
 {
     private static long s_ids;
-    private readonly Socket _socket;
-    private readonly int _fd;
-    private readonly EpollLoop _loop;
-    private readonly int _slot;
+    private readonly EpollSocket _socket;
     private readonly Pipe _input;
     private readonly Pipe _output;
-    private readonly Readiness _readable = new();
-    private readonly Readiness _writable = new();
     private readonly CancellationTokenSource _closed = new();
     private readonly Task _receiving;
     private readonly Task _sending;
-    private int _closing;
-    private MemoryHandle[]? _handles; // the sending loop's, for gathering writes
 
     public EpollConnection(Socket socket, EpollLoop loop)
     {
-        _socket = socket;
-        _fd = (int)socket.Handle;
-        _loop = loop;
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
         ConnectionId = "E" + Interlocked.Increment(ref s_ids).ToString("X", System.Globalization.CultureInfo.InvariantCulture);
@@ -43,13 +33,13 @@ internal sealed class EpollConnection : ConnectionContext, IEpollHandler
         _output = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
         ConnectionClosed = _closed.Token;
-        _slot = loop.Register(_fd, this);
+        _socket = new EpollSocket(socket, loop);
         _receiving = ReceiveAsync();
         _sending = SendAsync();
     }
 
     /// <summary>Gets the loop this connection runs on; the fast path's connections to instances join it.</summary>
-    public EpollLoop Loop => _loop;
+    public EpollLoop Loop => _socket.Loop;
 
     public override IDuplexPipe Transport { get; set; }
 
@@ -58,29 +48,6 @@ internal sealed class EpollConnection : ConnectionContext, IEpollHandler
     public override IFeatureCollection Features { get; } = new FeatureCollection();
 
     public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
-
-    public void OnEvents(uint events)
-    {
-        // A hang-up or an error comes once, maybe with the last data: reads (and writes) go on without waiting from
-        // then on, until they meet the end (or the error).
-        if ((events & (Native.EPOLLHUP | Native.EPOLLERR | Native.EPOLLRDHUP)) != 0)
-        {
-            _readable.SignalForever();
-        }
-        else if ((events & Native.EPOLLIN) != 0)
-        {
-            _readable.Signal();
-        }
-
-        if ((events & (Native.EPOLLHUP | Native.EPOLLERR)) != 0)
-        {
-            _writable.SignalForever();
-        }
-        else if ((events & Native.EPOLLOUT) != 0)
-        {
-            _writable.Signal();
-        }
-    }
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
@@ -106,11 +73,11 @@ internal sealed class EpollConnection : ConnectionContext, IEpollHandler
         {
             while (true)
             {
-                await _readable.WaitAsync().ConfigureAwait(false);
+                await _socket.Readable.WaitAsync().ConfigureAwait(false);
                 while (true)
                 {
                     var memory = writer.GetMemory(4096);
-                    var received = Receive(memory.Span, out var errno);
+                    var received = _socket.Receive(memory.Span, out var errno);
                     if (received > 0)
                     {
                         writer.Advance(received);
@@ -176,14 +143,14 @@ internal sealed class EpollConnection : ConnectionContext, IEpollHandler
                 var rest = result.Buffer;
                 while (!rest.IsEmpty)
                 {
-                    var sent = rest.IsSingleSegment ? Send(rest.FirstSpan, out var errno) : Gather(rest, out errno);
+                    var sent = _socket.Send(rest, out var errno);
                     if (sent > 0)
                     {
                         rest = rest.Slice(sent);
                     }
                     else if (errno == Native.EAGAIN)
                     {
-                        await _writable.WaitAsync().ConfigureAwait(false);
+                        await _socket.Writable.WaitAsync().ConfigureAwait(false);
                     }
                     else if (errno != Native.EINTR)
                     {
@@ -213,75 +180,12 @@ internal sealed class EpollConnection : ConnectionContext, IEpollHandler
         }
     }
 
-    private unsafe int Receive(Span<byte> buffer, out int errno)
-    {
-        fixed (byte* pointer = buffer)
-        {
-            var received = (int)Native.recv(_fd, pointer, buffer.Length, 0);
-            errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
-            return received;
-        }
-    }
-
-    private unsafe int Send(ReadOnlySpan<byte> buffer, out int errno)
-    {
-        fixed (byte* pointer = buffer)
-        {
-            var sent = (int)Native.send(_fd, pointer, buffer.Length, Native.MSG_NOSIGNAL);
-            errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
-            return sent;
-        }
-    }
-
-    private unsafe int Gather(in ReadOnlySequence<byte> buffer, out int errno)
-    {
-        const int MaxVectors = 64;
-        var vectors = stackalloc Native.IoVector[MaxVectors];
-        var handles = _handles ??= new MemoryHandle[MaxVectors];
-        var count = 0;
-        try
-        {
-            foreach (var segment in buffer)
-            {
-                if (segment.IsEmpty)
-                {
-                    continue;
-                }
-
-                handles[count] = segment.Pin();
-                vectors[count] = new Native.IoVector { Base = handles[count].Pointer, Length = (nuint)segment.Length };
-                if (++count == MaxVectors)
-                {
-                    break;
-                }
-            }
-
-            var written = (int)Native.writev(_fd, vectors, count);
-            errno = written < 0 ? Marshal.GetLastPInvokeError() : 0;
-            return written;
-        }
-        finally
-        {
-            for (var i = 0; i < count; i++)
-            {
-                handles[i].Dispose();
-            }
-        }
-    }
-
     private void Close(Exception? reason)
     {
-        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        if (_socket.Close(reason ?? new ObjectDisposedException(nameof(EpollConnection))))
         {
-            return;
+            FireClosed();
         }
-
-        _socket.Dispose(); // closes the descriptor, which leaves the epoll set
-        _loop.Release(_slot);
-        var failure = reason ?? new ObjectDisposedException(nameof(EpollConnection));
-        _readable.Fail(failure);
-        _writable.Fail(failure);
-        FireClosed();
     }
 
     private void FireClosed()

@@ -10,21 +10,16 @@ namespace Micron.Gateway.Internal.Fast;
 /// A kept-alive HTTP/1.1 connection to one instance, read straight from its socket into a buffer of its own: what is
 /// <see cref="Buffered"/> is what the instance sent and the forwarder has not consumed yet.
 /// </summary>
-internal sealed class UpstreamConnection : IDisposable, Epoll.IEpollHandler
+internal sealed class UpstreamConnection : IDisposable
 {
     private const int BufferSize = 16 * 1024;
     private byte[] _buffer = new byte[BufferSize];
     private int _start;
     private int _end;
 
-    // On the epoll loop (when the gateway's clients are): readiness edges instead of speculative reads.
-    private Epoll.EpollLoop? _loop;
-    private int _slot;
-    private int _fd;
-    private Epoll.Readiness? _readable;
-    private Epoll.Readiness? _writable;
+    // On an epoll loop (when its client's connection is): reads wait for the readable edge, never speculate.
+    private Epoll.EpollSocket? _epoll;
     private bool _mayRead;
-    private int _disposed;
 
     private UpstreamConnection(Socket socket, ServiceInstance instance, byte[] authority)
     {
@@ -102,7 +97,7 @@ internal sealed class UpstreamConnection : IDisposable, Epoll.IEpollHandler
                     // An edge meant for the slot's last owner may come first: wait until the socket itself says done.
                     do
                     {
-                        await connection._writable!.WaitAsync().ConfigureAwait(false);
+                        await connection._epoll!.Writable.WaitAsync().ConfigureAwait(false);
                     }
                     while (!socket.Poll(0, SelectMode.SelectWrite) && !socket.Poll(0, SelectMode.SelectError));
                 }
@@ -131,35 +126,7 @@ internal sealed class UpstreamConnection : IDisposable, Epoll.IEpollHandler
         throw refused ?? new SocketException((int)SocketError.HostNotFound);
     }
 
-    private void Attach(Epoll.EpollLoop loop)
-    {
-        (_readable, _writable, _fd) = (new Epoll.Readiness(), new Epoll.Readiness(), (int)Socket.Handle);
-        _slot = loop.Register(_fd, this);
-        _loop = loop;
-    }
-
-    public void OnEvents(uint events)
-    {
-        // A hang-up or an error comes once, maybe with the last data: reads (and writes) go on without waiting from
-        // then on, until they meet the end (or the error).
-        if ((events & (Epoll.Native.EPOLLHUP | Epoll.Native.EPOLLERR | Epoll.Native.EPOLLRDHUP)) != 0)
-        {
-            _readable!.SignalForever();
-        }
-        else if ((events & Epoll.Native.EPOLLIN) != 0)
-        {
-            _readable!.Signal();
-        }
-
-        if ((events & (Epoll.Native.EPOLLHUP | Epoll.Native.EPOLLERR)) != 0)
-        {
-            _writable!.SignalForever();
-        }
-        else if ((events & Epoll.Native.EPOLLOUT) != 0)
-        {
-            _writable!.Signal();
-        }
-    }
+    private void Attach(Epoll.EpollLoop loop) => _epoll = new Epoll.EpollSocket(Socket, loop);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillOnLoopAsync(Memory<byte> room)
@@ -168,10 +135,10 @@ internal sealed class UpstreamConnection : IDisposable, Epoll.IEpollHandler
         {
             if (!_mayRead)
             {
-                await _readable!.WaitAsync().ConfigureAwait(false);
+                await _epoll!.Readable.WaitAsync().ConfigureAwait(false);
             }
 
-            var received = Receive(room.Span, out var errno);
+            var received = _epoll!.Receive(room.Span, out var errno);
             if (received > 0)
             {
                 _end += received;
@@ -192,26 +159,15 @@ internal sealed class UpstreamConnection : IDisposable, Epoll.IEpollHandler
         }
     }
 
-    private unsafe int Receive(Span<byte> buffer, out int errno)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        fixed (byte* pointer = buffer)
-        {
-            var received = (int)Epoll.Native.recv(_fd, pointer, buffer.Length, 0);
-            errno = received < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
-            return received;
-        }
-    }
-
     private async ValueTask SendRestOnLoopAsync(ReadOnlyMemory<byte> rest)
     {
         while (!rest.IsEmpty)
         {
-            await _writable!.WaitAsync().ConfigureAwait(false);
-            var sent = Socket.Send(rest.Span, SocketFlags.None, out var error);
-            if (error is not (SocketError.Success or SocketError.WouldBlock))
+            await _epoll!.Writable.WaitAsync().ConfigureAwait(false);
+            var sent = _epoll.Send(rest.Span, out var errno);
+            if (sent < 0 && errno is not (Epoll.Native.EAGAIN or Epoll.Native.EINTR))
             {
-                throw new SocketException((int)error);
+                throw new SocketException(errno);
             }
 
             rest = rest[Math.Max(sent, 0)..];
@@ -241,7 +197,7 @@ internal sealed class UpstreamConnection : IDisposable, Epoll.IEpollHandler
             return false;
         }
 
-        if (_loop is not null)
+        if (_epoll is not null)
         {
             return await FillOnLoopAsync(room).ConfigureAwait(false);
         }
@@ -263,7 +219,7 @@ internal sealed class UpstreamConnection : IDisposable, Epoll.IEpollHandler
             throw new SocketException((int)error);
         }
 
-        return sent == request.Length ? ValueTask.CompletedTask : _loop is not null ? SendRestOnLoopAsync(request[Math.Max(sent, 0)..]) : SendRestAsync(request[sent..]);
+        return sent == request.Length ? ValueTask.CompletedTask : _epoll is not null ? SendRestOnLoopAsync(request[Math.Max(sent, 0)..]) : SendRestAsync(request[sent..]);
     }
 
     // Room after the buffered bytes, compacting the buffer or growing it up to the limit; empty once that many are buffered.
@@ -302,18 +258,13 @@ internal sealed class UpstreamConnection : IDisposable, Epoll.IEpollHandler
     /// <summary>Closes the connection; from another thread, what waits on it fails (as the upstream timeout needs).</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (_epoll is not null)
         {
-            return;
+            _epoll.Close(new ObjectDisposedException(nameof(UpstreamConnection)));
         }
-
-        Socket.Dispose();
-        if (_loop is not null)
+        else
         {
-            _loop.Release(_slot);
-            var failure = new ObjectDisposedException(nameof(UpstreamConnection));
-            _readable!.Fail(failure);
-            _writable!.Fail(failure);
+            Socket.Dispose();
         }
     }
 }
