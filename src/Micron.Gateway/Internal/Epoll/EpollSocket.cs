@@ -18,7 +18,7 @@ internal sealed class EpollSocket : IEpollHandler
     public EpollSocket(Socket socket, EpollLoop loop)
     {
         Socket = socket;
-        Fd = (int)socket.Handle;
+        Fd = (int)socket.SafeHandle.DangerousGetHandle(); // for epoll_ctl only; reads and writes take the handle
         Loop = loop;
         _slot = loop.Register(Fd, this);
     }
@@ -64,7 +64,7 @@ internal sealed class EpollSocket : IEpollHandler
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
         fixed (byte* pointer = buffer)
         {
-            var received = (int)Native.recv(Fd, pointer, buffer.Length, 0);
+            var received = (int)Native.recv(Socket.SafeHandle, pointer, buffer.Length, 0);
             errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
             return received;
         }
@@ -76,7 +76,7 @@ internal sealed class EpollSocket : IEpollHandler
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
         fixed (byte* pointer = buffer)
         {
-            var sent = (int)Native.send(Fd, pointer, buffer.Length, Native.MSG_NOSIGNAL);
+            var sent = (int)Native.send(Socket.SafeHandle, pointer, buffer.Length, Native.MSG_NOSIGNAL);
             errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
             return sent;
         }
@@ -111,7 +111,7 @@ internal sealed class EpollSocket : IEpollHandler
                 }
             }
 
-            var written = (int)Native.writev(Fd, vectors, count);
+            var written = (int)Native.writev(Socket.SafeHandle, vectors, count);
             errno = written < 0 ? Marshal.GetLastPInvokeError() : 0;
             return written;
         }

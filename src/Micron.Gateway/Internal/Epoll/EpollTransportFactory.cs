@@ -58,7 +58,7 @@ internal sealed class EpollListener : IConnectionListener, IEpollHandler
         _socket.Blocking = false;
         EndPoint = _socket.LocalEndPoint!;
         _loop = EpollLoop.Next(logger);
-        _slot = _loop.Register((int)_socket.Handle, this);
+        _slot = _loop.Register((int)_socket.SafeHandle.DangerousGetHandle(), this);
     }
 
     public EndPoint EndPoint { get; }

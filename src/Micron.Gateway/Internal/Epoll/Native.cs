@@ -28,14 +28,17 @@ internal static unsafe partial class Native
     [LibraryImport("libc", SetLastError = true)]
     public static partial int epoll_wait(int epfd, byte* events, int maxevents, int timeout);
 
+    // Reads and writes take the socket's handle, not its number: the marshaller holds a reference for the call, so a
+    // socket closed meanwhile on another thread keeps its descriptor until the call returns, and its number cannot be
+    // reused by a new socket under a call in flight.
     [LibraryImport("libc", SetLastError = true)]
-    public static partial nint recv(int fd, byte* buffer, nint length, int flags);
+    public static partial nint recv(System.Net.Sockets.SafeSocketHandle socket, byte* buffer, nint length, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial nint send(int fd, byte* buffer, nint length, int flags);
+    public static partial nint send(System.Net.Sockets.SafeSocketHandle socket, byte* buffer, nint length, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial nint writev(int fd, IoVector* vectors, int count);
+    public static partial nint writev(System.Net.Sockets.SafeSocketHandle socket, IoVector* vectors, int count);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
