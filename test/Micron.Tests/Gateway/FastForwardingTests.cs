@@ -330,7 +330,7 @@ public abstract class FastForwardingTests(GatewayFixture fixture)
     }
 
     /// <summary>A keep-alive HTTP/1.1 client connection that reads answers framed by length, by chunks, or by closing.</summary>
-    private sealed class RawConnection : IAsyncDisposable
+    internal sealed class RawConnection : IAsyncDisposable
     {
         private readonly TcpClient _tcp;
         private readonly NetworkStream _stream;

@@ -236,7 +236,7 @@ internal sealed partial class FastForwarder : IDisposable
             for (var attempt = 0; attempt < 2 && !answered; attempt++)
             {
                 // The upstream timeout runs from here: connecting, sending, and waiting for the answer's head.
-                upstream = _pool.TryRent(instance, authority);
+                upstream = _pool.TryRent(instance, authority, (connection as Epoll.EpollConnection)?.Loop);
                 if (upstream is null)
                 {
                     if (!deadline.Enter(FastPhase.Upstream, started + _upstreamTimeout))

@@ -36,6 +36,9 @@ internal sealed class UpstreamConnection : IDisposable
     /// <summary>Gets the instance's authority in ASCII, the <c>Host</c> its requests carry.</summary>
     public byte[] Authority { get; }
 
+    /// <summary>Gets the epoll loop it runs on, or <see langword="null"/> on .NET's sockets.</summary>
+    public Epoll.EpollLoop? Loop => _epoll?.Loop;
+
     /// <summary>Gets or sets whether it served a request before (a kept-alive connection the instance may have closed since).</summary>
     public bool Reused { get; set; }
 
@@ -270,13 +273,14 @@ internal sealed class UpstreamConnection : IDisposable
 }
 
 /// <summary>
-/// Idle kept-alive connections per instance, at most <see cref="MaxIdle"/> each; those to instances that left or were
-/// evicted are closed when the registry changes.
+/// Idle kept-alive connections per instance and per epoll loop (or .NET's sockets), at most <see cref="MaxIdle"/> each:
+/// a client on a loop gets a connection on its own loop, whose answer is read on the client's thread. Those to
+/// instances that left or were evicted are closed when the registry changes.
 /// </summary>
 internal sealed class UpstreamPool : IDisposable
 {
     private const int MaxIdle = 256;
-    private readonly ConcurrentDictionary<string, Stack<UpstreamConnection>> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Instance, Epoll.EpollLoop? Loop), Stack<UpstreamConnection>> _idle = new();
     private readonly ConditionalWeakTable<ServiceInstance, byte[]> _authorities = [];
     private readonly IDisposable _pruning;
 
@@ -290,10 +294,10 @@ internal sealed class UpstreamPool : IDisposable
             ? authority
             : _authorities.GetValue(instance, static i => Encoding.ASCII.GetBytes(i.BaseUri.Authority));
 
-    /// <summary>An idle connection to <paramref name="instance"/> at <paramref name="authority"/>, if there is one.</summary>
-    public UpstreamConnection? TryRent(ServiceInstance instance, byte[] authority)
+    /// <summary>An idle connection to <paramref name="instance"/> at <paramref name="authority"/> on <paramref name="loop"/>, if there is one.</summary>
+    public UpstreamConnection? TryRent(ServiceInstance instance, byte[] authority, Epoll.EpollLoop? loop)
     {
-        if (!_idle.TryGetValue(instance.Id, out var stack))
+        if (!_idle.TryGetValue((instance.Id, loop), out var stack))
         {
             return null;
         }
@@ -317,7 +321,7 @@ internal sealed class UpstreamPool : IDisposable
 
     public void Return(UpstreamConnection connection)
     {
-        var stack = _idle.GetOrAdd(connection.Instance.Id, static _ => new Stack<UpstreamConnection>());
+        var stack = _idle.GetOrAdd((connection.Instance.Id, connection.Loop), static _ => new Stack<UpstreamConnection>());
         connection.Reused = true;
         lock (stack)
         {
@@ -333,9 +337,9 @@ internal sealed class UpstreamPool : IDisposable
 
     private void Prune(Func<string, bool> known)
     {
-        foreach (var (id, stack) in _idle)
+        foreach (var (key, stack) in _idle)
         {
-            if (!known(id) && _idle.TryRemove(id, out _))
+            if (!known(key.Instance) && _idle.TryRemove(key, out _))
             {
                 lock (stack)
                 {
