@@ -8,7 +8,7 @@ namespace Micron.Gateway.Internal;
 internal sealed class ConfigureGatewayLimits(IOptions<GatewayOptions> options, IOptions<Hosting.MicronOptions> micron, IServiceProvider services)
     : IConfigureOptions<KestrelServerOptions>, IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>
 {
-    private bool RunsNoService => string.Equals(micron.Value.Services?.Trim(), "none", StringComparison.OrdinalIgnoreCase);
+    private bool RunsNoService => micron.Value.RunsNoService;
 
     public void Configure(Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions transport)
         => transport.UnsafePreferInlineScheduling |= options.Value.PreferInlineScheduling ?? RunsNoService;

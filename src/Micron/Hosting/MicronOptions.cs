@@ -16,6 +16,9 @@ public sealed class MicronOptions
     /// <value>The default value is <see langword="null"/>: every registered service runs here.</value>
     public string? Services { get; set; }
 
+    /// <summary>Gets whether this host runs no service (<c>--services none</c>): a dedicated gateway, or a caller.</summary>
+    internal bool RunsNoService => string.Equals(Services?.Trim(), "none", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Gets or sets whether this host serves and proxies the routes of remote services.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Gateway { get; set; } = true;

@@ -15,7 +15,7 @@ namespace Micron.Gateway.Internal.Epoll;
 internal sealed class EpollTransportFactory(IOptions<GatewayOptions> options, IOptions<MicronOptions> micron, ILogger<EpollTransportFactory> logger)
     : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
-    private bool Wanted => options.Value.EpollTransport ?? string.Equals(micron.Value.Services?.Trim(), "none", StringComparison.OrdinalIgnoreCase);
+    private bool Wanted => options.Value.EpollTransport ?? micron.Value.RunsNoService;
 
     public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint && EpollLoop.IsSupported && Wanted;
 

@@ -18,7 +18,7 @@ internal sealed class ServicePlacement
         }
 
         _local = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (string.Equals(text, "none", StringComparison.OrdinalIgnoreCase))
+        if (options.Value.RunsNoService)
         {
             return;
         }
