@@ -1,8 +1,5 @@
-using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -23,6 +20,7 @@ internal sealed class EpollConnection : ConnectionContext
     private readonly CancellationTokenSource _closed = new();
     private readonly Task _receiving;
     private readonly Task _sending;
+    private int _closedFired;
 
     public EpollConnection(Socket socket, EpollLoop loop)
     {
@@ -73,45 +71,24 @@ internal sealed class EpollConnection : ConnectionContext
         {
             while (true)
             {
-                await _socket.Readable.WaitAsync().ConfigureAwait(false);
-                while (true)
+                // A buffer is taken only once there is something to read: an idle connection holds none.
+                await _socket.WhenReceivableAsync().ConfigureAwait(false);
+                var received = await _socket.ReceiveAsync(writer.GetMemory(4096)).ConfigureAwait(false);
+                if (received == 0)
                 {
-                    var memory = writer.GetMemory(4096);
-                    var received = _socket.Receive(memory.Span, out var errno);
-                    if (received > 0)
-                    {
-                        writer.Advance(received);
-                        var flushed = await writer.FlushAsync().ConfigureAwait(false);
-                        if (flushed.IsCompleted)
-                        {
-                            return;
-                        }
+                    return; // the client closed its side
+                }
 
-                        if (received < memory.Length)
-                        {
-                            break; // drained: the next edge says when there is more
-                        }
-
-                        continue;
-                    }
-
-                    if (received == 0)
-                    {
-                        return; // the client closed its side
-                    }
-
-                    if (errno == Native.EAGAIN)
-                    {
-                        break;
-                    }
-
-                    if (errno != Native.EINTR)
-                    {
-                        error = new ConnectionResetException(new SocketException(errno).Message);
-                        return;
-                    }
+                writer.Advance(received);
+                if ((await writer.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                {
+                    return;
                 }
             }
+        }
+        catch (SocketException ex)
+        {
+            error = new ConnectionResetException(ex.Message, ex);
         }
         catch (Exception ex)
         {
@@ -138,26 +115,7 @@ internal sealed class EpollConnection : ConnectionContext
                     break;
                 }
 
-                // One call for the whole buffer: a send for one segment, a gathering write for several (a body
-                // streamed through comes in many small segments).
-                var rest = result.Buffer;
-                while (!rest.IsEmpty)
-                {
-                    var sent = _socket.Send(rest, out var errno);
-                    if (sent > 0)
-                    {
-                        rest = rest.Slice(sent);
-                    }
-                    else if (errno == Native.EAGAIN)
-                    {
-                        await _socket.Writable.WaitAsync().ConfigureAwait(false);
-                    }
-                    else if (errno != Native.EINTR)
-                    {
-                        throw new SocketException(errno);
-                    }
-                }
-
+                await _socket.SendAsync(result.Buffer).ConfigureAwait(false);
                 reader.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted)
                 {
@@ -182,14 +140,18 @@ internal sealed class EpollConnection : ConnectionContext
 
     private void Close(Exception? reason)
     {
-        if (_socket.Close(reason ?? new ObjectDisposedException(nameof(EpollConnection))))
-        {
-            FireClosed();
-        }
+        _socket.Close(reason ?? new ObjectDisposedException(nameof(EpollConnection)));
+        FireClosed();
     }
 
+    // Once: when the client's side ends, or the connection is closed, whichever comes first.
     private void FireClosed()
     {
+        if (Interlocked.Exchange(ref _closedFired, 1) != 0)
+        {
+            return;
+        }
+
         ThreadPool.UnsafeQueueUserWorkItem(static state => { try { state.Cancel(); } catch (ObjectDisposedException) { } }, _closed, preferLocal: false);
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Micron.Gateway.Internal.Epoll;
@@ -14,6 +15,7 @@ internal sealed class EpollSocket : IEpollHandler
     private readonly int _slot;
     private MemoryHandle[]? _handles; // for gathering writes, by the one writer at a time
     private int _closed;
+    private bool _mayReceive; // an edge came, or the last read filled its buffer: data may wait with no new edge
 
     public EpollSocket(Socket socket, EpollLoop loop)
     {
@@ -58,8 +60,84 @@ internal sealed class EpollSocket : IEpollHandler
         }
     }
 
+    /// <summary>
+    /// Completes once a read may find data: at once when the last read filled its buffer (more may wait, and no new
+    /// edge will say so), else at the next readable edge. A reader that allocates its buffer only then holds none while
+    /// the peer is silent.
+    /// </summary>
+    public ValueTask WhenReceivableAsync()
+    {
+        if (_mayReceive)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var edge = Readable.WaitAsync();
+        if (edge.IsCompletedSuccessfully)
+        {
+            _mayReceive = true;
+            return ValueTask.CompletedTask;
+        }
+
+        return AfterEdgeAsync(edge);
+    }
+
+    /// <summary>
+    /// Reads what has come into <paramref name="buffer"/>, waiting as <see cref="WhenReceivableAsync"/> does: the bytes
+    /// read, or 0 at the end. A read that comes back short has drained the socket; the next waits for an edge.
+    /// </summary>
+    /// <exception cref="SocketException">The socket failed.</exception>
+    /// <exception cref="ObjectDisposedException">It was closed.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer)
+    {
+        while (true)
+        {
+            await WhenReceivableAsync().ConfigureAwait(false);
+            var received = Receive(buffer.Span, out var errno);
+            if (received >= 0)
+            {
+                _mayReceive = received == buffer.Length && received > 0;
+                return received;
+            }
+
+            if (errno != Native.EINTR)
+            {
+                _mayReceive = false;
+                if (errno != Native.EAGAIN)
+                {
+                    throw new SocketException(errno);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends all of <paramref name="buffer"/>, waiting for the writable edge whenever the socket's buffer is full.</summary>
+    /// <exception cref="SocketException">The socket failed.</exception>
+    /// <exception cref="ObjectDisposedException">It was closed.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SendAsync(ReadOnlySequence<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var sent = Send(buffer, out var errno);
+            if (sent > 0)
+            {
+                buffer = buffer.Slice(sent);
+            }
+            else if (errno == Native.EAGAIN)
+            {
+                await Writable.WaitAsync().ConfigureAwait(false);
+            }
+            else if (errno != Native.EINTR)
+            {
+                throw new SocketException(errno);
+            }
+        }
+    }
+
     /// <summary>Reads into <paramref name="buffer"/>: the bytes read, 0 at the end, or -1 with <paramref name="errno"/>.</summary>
-    public unsafe int Receive(Span<byte> buffer, out int errno)
+    private unsafe int Receive(Span<byte> buffer, out int errno)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
         fixed (byte* pointer = buffer)
@@ -71,7 +149,7 @@ internal sealed class EpollSocket : IEpollHandler
     }
 
     /// <summary>Writes what it can of <paramref name="buffer"/>: the bytes written, or -1 with <paramref name="errno"/>.</summary>
-    public unsafe int Send(ReadOnlySpan<byte> buffer, out int errno)
+    private unsafe int Send(ReadOnlySpan<byte> buffer, out int errno)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
         fixed (byte* pointer = buffer)
@@ -83,7 +161,7 @@ internal sealed class EpollSocket : IEpollHandler
     }
 
     /// <summary>Writes what it can of <paramref name="buffer"/>, one call for a single segment or up to 64 of them.</summary>
-    public unsafe int Send(in ReadOnlySequence<byte> buffer, out int errno)
+    private unsafe int Send(in ReadOnlySequence<byte> buffer, out int errno)
     {
         if (buffer.IsSingleSegment)
         {
@@ -124,21 +202,25 @@ internal sealed class EpollSocket : IEpollHandler
         }
     }
 
+    private async ValueTask AfterEdgeAsync(ValueTask edge)
+    {
+        await edge.ConfigureAwait(false);
+        _mayReceive = true;
+    }
+
     /// <summary>
-    /// Closes the socket (which takes it out of the epoll set) and fails what waits on it, from any thread; <see langword="false"/>
-    /// when it was closed already.
+    /// Closes the socket (which takes it out of the epoll set) and fails what waits on it, from any thread, once.
     /// </summary>
-    public bool Close(Exception failure)
+    public void Close(Exception failure)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
-            return false;
+            return;
         }
 
         Socket.Dispose();
         Loop.Release(_slot);
         Readable.Fail(failure);
         Writable.Fail(failure);
-        return true;
     }
 }

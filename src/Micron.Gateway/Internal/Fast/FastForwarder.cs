@@ -233,10 +233,11 @@ internal sealed partial class FastForwarder : IDisposable
             var output = connection.Transport.Output;
             ResponseHead response = default;
             var answered = false;
+            var loop = (connection as Epoll.EpollConnection)?.Loop; // instance connections join their client's loop
             for (var attempt = 0; attempt < 2 && !answered; attempt++)
             {
                 // The upstream timeout runs from here: connecting, sending, and waiting for the answer's head.
-                upstream = _pool.TryRent(instance, authority, (connection as Epoll.EpollConnection)?.Loop);
+                upstream = _pool.TryRent(instance, authority, loop);
                 if (upstream is null)
                 {
                     if (!deadline.Enter(FastPhase.Upstream, started + _upstreamTimeout))
@@ -246,7 +247,7 @@ internal sealed partial class FastForwarder : IDisposable
 
                     try
                     {
-                        upstream = await UpstreamConnection.ConnectAsync(instance, authority, TimeSpan.FromSeconds(5), (connection as Epoll.EpollConnection)?.Loop, connection.ConnectionClosed).ConfigureAwait(false);
+                        upstream = await UpstreamConnection.ConnectAsync(instance, authority, TimeSpan.FromSeconds(5), loop, connection.ConnectionClosed).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException)
                     {

@@ -19,7 +19,6 @@ internal sealed class UpstreamConnection : IDisposable
 
     // On an epoll loop (when its client's connection is): reads wait for the readable edge, never speculate.
     private Epoll.EpollSocket? _epoll;
-    private bool _mayRead;
 
     private UpstreamConnection(Socket socket, ServiceInstance instance, byte[] authority)
     {
@@ -131,52 +130,6 @@ internal sealed class UpstreamConnection : IDisposable
 
     private void Attach(Epoll.EpollLoop loop) => _epoll = new Epoll.EpollSocket(Socket, loop);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> FillOnLoopAsync(Memory<byte> room)
-    {
-        while (true)
-        {
-            if (!_mayRead)
-            {
-                await _epoll!.Readable.WaitAsync().ConfigureAwait(false);
-            }
-
-            var received = _epoll!.Receive(room.Span, out var errno);
-            if (received > 0)
-            {
-                _end += received;
-                _mayRead = received == room.Length;
-                return true;
-            }
-
-            if (received == 0)
-            {
-                return false;
-            }
-
-            _mayRead = false;
-            if (errno != Epoll.Native.EAGAIN && errno != Epoll.Native.EINTR)
-            {
-                throw new SocketException(errno);
-            }
-        }
-    }
-
-    private async ValueTask SendRestOnLoopAsync(ReadOnlyMemory<byte> rest)
-    {
-        while (!rest.IsEmpty)
-        {
-            await _epoll!.Writable.WaitAsync().ConfigureAwait(false);
-            var sent = _epoll.Send(rest.Span, out var errno);
-            if (sent < 0 && errno is not (Epoll.Native.EAGAIN or Epoll.Native.EINTR))
-            {
-                throw new SocketException(errno);
-            }
-
-            rest = rest[Math.Max(sent, 0)..];
-        }
-    }
-
     /// <summary>Marks <paramref name="count"/> buffered bytes consumed.</summary>
     public void Consume(int count)
     {
@@ -200,12 +153,9 @@ internal sealed class UpstreamConnection : IDisposable
             return false;
         }
 
-        if (_epoll is not null)
-        {
-            return await FillOnLoopAsync(room).ConfigureAwait(false);
-        }
-
-        var received = await Socket.ReceiveAsync(room, SocketFlags.None).ConfigureAwait(false);
+        var received = _epoll is not null
+            ? await _epoll.ReceiveAsync(room).ConfigureAwait(false)
+            : await Socket.ReceiveAsync(room, SocketFlags.None).ConfigureAwait(false);
         _end += received;
         return received > 0;
     }
@@ -216,13 +166,18 @@ internal sealed class UpstreamConnection : IDisposable
     /// </summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> request)
     {
+        if (_epoll is not null)
+        {
+            return _epoll.SendAsync(new System.Buffers.ReadOnlySequence<byte>(request));
+        }
+
         var sent = Socket.Send(request.Span, SocketFlags.None, out var error);
         if (error is not (SocketError.Success or SocketError.WouldBlock))
         {
             throw new SocketException((int)error);
         }
 
-        return sent == request.Length ? ValueTask.CompletedTask : _epoll is not null ? SendRestOnLoopAsync(request[Math.Max(sent, 0)..]) : SendRestAsync(request[sent..]);
+        return sent == request.Length ? ValueTask.CompletedTask : SendRestAsync(request[sent..]);
     }
 
     // Room after the buffered bytes, compacting the buffer or growing it up to the limit; empty once that many are buffered.
