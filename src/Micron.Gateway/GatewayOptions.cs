@@ -24,9 +24,24 @@ public sealed class GatewayOptions
     /// <value>The default value is 240 bytes per second.</value>
     public double MinRequestBodyRate { get; set; } = 240;
 
-    /// <summary>Gets or sets how long an instance may take to answer a forwarded request with its headers; longer gets 504.</summary>
+    /// <summary>Gets or sets the slowest download a client may keep up, in bytes per second (after a 5 s grace); slower is cut.</summary>
+    /// <value>The default value is 240 bytes per second; <c>0</c> removes the limit.</value>
+    public double MinResponseBodyRate { get; set; } = 240;
+
+    /// <summary>Gets or sets the most client connections the host keeps open at once; more are refused until some close.</summary>
+    /// <value>The default value is <see langword="null"/>: no cap (the process's descriptor limit is the only one).</value>
+    public long? MaxConnections { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a forwarded exchange may be idle: an instance that sends no response headers within it
+    /// gets 504, and a body (either way) that stalls that long is cut.
+    /// </summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long a forwarded WebSocket may carry nothing either way before the gateway closes it.</summary>
+    /// <value>The default value is 15 minutes.</value>
+    public TimeSpan WebSocketIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Gets or sets how long a remote middleware provider may take to decide; longer gets 502.</summary>
     /// <value>The default value is 5 seconds.</value>
@@ -43,26 +58,6 @@ public sealed class GatewayOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>: on in a host that runs no service (<c>--services none</c>), else off.</value>
     public bool? PreferInlineScheduling { get; set; }
-
-    /// <summary>
-    /// Gets or sets whether plain requests to remote routes are forwarded below Kestrel's HTTP layer: a <c>GET</c> or
-    /// <c>HEAD</c> with a plain head, to a route with no middleware or layout, goes to a kept-alive connection to an
-    /// instance and its answer comes back byte for byte (about nginx's throughput). Anything else, and every later
-    /// request on that connection, takes the full path. It bypasses middleware an app adds to its pipeline, so it is
-    /// only for a host whose pipeline is Micron's own, and it stays off in a host that maps endpoints of its own.
-    /// </summary>
-    /// <value>The default value is <see langword="null"/>: on in a host that runs no service (<c>--services none</c>), else off.</value>
-    public bool? FastForwarding { get; set; }
-
-    /// <summary>
-    /// Gets or sets whether Kestrel's connections run on the gateway's own epoll loops (Linux, x64 and arm64, TCP
-    /// endpoints): one thread per core reads a socket only when the kernel says it is readable and runs the forwarding
-    /// inline, as nginx's workers do, and the fast path's connections to instances join the loop of their client. That
-    /// saves the speculative read .NET's sockets make before every wait, twice per forwarded request, and their
-    /// dispatching. Elsewhere, and for Unix sockets, Kestrel's own transport runs.
-    /// </summary>
-    /// <value>The default value is <see langword="null"/>: on in a host that runs no service (<c>--services none</c>), else off.</value>
-    public bool? EpollTransport { get; set; }
 
     /// <summary>Gets or sets a template file used as the layout (<c>{{title}}</c>, <c>{{yield}}</c>, <c>{{model}}</c>).</summary>
     /// <value>The default value is <see langword="null"/>: the component set by <see cref="UseLayout{TComponent}"/>, else the built-in layout.</value>

@@ -40,9 +40,7 @@ public static class GatewayMicronBuilderExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
         services.TryAddSingleton<GatewayHost>();
         services.TryAddSingleton<Forwarder>();
-        services.TryAddSingleton<Micron.Gateway.Internal.Fast.FastRoutes>();
-        services.TryAddSingleton<Micron.Gateway.Internal.Fast.FastForwarder>();
-        services.TryAddSingleton<WebSocketTunnel>();
+        services.AddHttpForwarder();
         services.TryAddSingleton<RouteTable>();
         services.TryAddSingleton<GatewayEndpointDataSource>();
         services.TryAddSingleton<MiddlewareProviders>();
@@ -54,13 +52,10 @@ public static class GatewayMicronBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, ConfigureGatewayLimits>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<
             IConfigureOptions<AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>, ConfigureGatewayLimits>());
-        if (Micron.Gateway.Internal.Epoll.EpollLoop.IsSupported)
-        {
-            // Kestrel binds with the transport registered last that can bind the endpoint: this one, when the options
-            // ask for it (GatewayOptions.EpollTransport), else Kestrel's sockets.
-            services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, Micron.Gateway.Internal.Epoll.EpollTransportFactory>();
-        }
 
+        // YARP logs every failed exchange as a warning with its stack, and every forwarded request at Information; the
+        // forwarder reports failures itself, one line each (Micron.Gateway.Internal.Forwarder).
+        services.Configure<LoggerFilterOptions>(static o => o.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Error));
         return micron;
     }
 

@@ -1,33 +1,53 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Micron.Discovery;
 using Micron.Http;
 using Micron.Rpc.Internal;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Micron.Gateway.Internal;
 
 /// <summary>
-/// Forwards a request to an instance of the service that owns its route: streams both bodies, picks the instance with
-/// the host's load-balancing policy (skipping instances whose circuit is open), retries an idempotent request that
-/// never reached an instance once on another, and maps failures to 502, 503 and 504 (see <c>docs/spec/gateway.md</c>).
+/// Forwards a request, or a WebSocket, to an instance of the service that owns its route through YARP's forwarder:
+/// picks the instance with the host's selector (its load-balancing policy and per-instance circuit breaker, shared with
+/// remote calls and middleware), retries a body-less idempotent request that could not connect once on another, and
+/// maps failures to Micron's problem documents: 502, 503 and 504 (see <c>docs/spec/gateway.md</c>).
 /// </summary>
 internal sealed partial class Forwarder : IDisposable
 {
+    // A successful forward, as the breaker sees it: no exception and no status of 500 or more.
+    private static readonly Outcome<HttpResponseMessage> Forwarded = Outcome.FromResult<HttpResponseMessage>(null!);
+
+    private readonly IHttpForwarder _forwarder;
     private readonly ServiceRegistry _registry;
     private readonly InstanceHealth _health;
     private readonly GatewayOptions _options;
     private readonly ILogger<Forwarder> _logger;
-    private readonly DeadlinePool _deadlines = new();
+    private readonly ForwardedHeaders _transformer;
+    private readonly ForwarderRequestConfig _http11;
+    private readonly ForwarderRequestConfig _https;
+    private readonly ForwarderRequestConfig _upgrade;
 
-    public Forwarder(ServiceRegistry registry, InstanceHealth health, GatewayHost host, IOptions<GatewayOptions> options, ILogger<Forwarder> logger)
+    public Forwarder(
+        IHttpForwarder forwarder, ServiceRegistry registry, InstanceHealth health, GatewayHost host, IOptions<GatewayOptions> options, ILogger<Forwarder> logger)
     {
+        _forwarder = forwarder;
         _registry = registry;
         _health = health;
         _options = options.Value;
         _logger = logger;
         HostId = host.Id;
+        _transformer = new ForwardedHeaders(host.Id);
+
+        // ActivityTimeout: how long the exchange may be idle, before the answer's headers and between reads after.
+        _http11 = new ForwarderRequestConfig { ActivityTimeout = _options.UpstreamTimeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+        _https = new ForwarderRequestConfig { ActivityTimeout = _options.UpstreamTimeout, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+        _upgrade = new ForwarderRequestConfig { ActivityTimeout = _options.WebSocketIdleTimeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         Invoker = new HttpMessageInvoker(
             new SocketsHttpHandler
             {
@@ -39,7 +59,7 @@ internal sealed partial class Forwarder : IDisposable
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = TimeSpan.FromSeconds(5),
-                ActivityHeadersPropagator = null, // traceparent is set by the forwarder itself
+                ActivityHeadersPropagator = null, // traceparent is set by ForwardedHeaders
                 EnableMultipleHttp2Connections = true,
             },
             disposeHandler: true);
@@ -48,180 +68,188 @@ internal sealed partial class Forwarder : IDisposable
     /// <summary>Gets this gateway's id in <c>Micron-Hop</c>.</summary>
     public string HostId { get; }
 
-    /// <summary>Gets the pooled client connections to instances (shared with the WebSocket tunnel).</summary>
+    /// <summary>Gets the pooled client connections to instances.</summary>
     public HttpMessageInvoker Invoker { get; }
 
     public void Dispose() => Invoker.Dispose();
 
     public async Task ForwardAsync(HttpContext context, string service)
     {
-        if (ForwardedHeaders.IsLoop(context.Request, HostId))
+        var request = context.Request;
+        if (ForwardedHeaders.IsLoop(request, HostId))
         {
             throw new HttpError(StatusCodes.Status508LoopDetected, $"the request came back to gateway {HostId}", ErrorCodes.LoopDetected);
         }
 
-        var request = context.Request;
         var maxBody = _options.MaxRequestBodySize.Bytes;
         if (maxBody > 0 && request.ContentLength > maxBody)
         {
             throw new HttpError(StatusCodes.Status413PayloadTooLarge, $"Body exceeded {_options.MaxRequestBodySize} limit", ErrorCodes.BodyTooLarge);
         }
 
+        // Only a request that sends nothing beyond its head can go to a second instance: a body read once is gone.
         var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0;
-        var idempotent = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
-            || HttpMethods.IsPut(request.Method) || HttpMethods.IsDelete(request.Method);
-        var aborted = context.RequestAborted;
-        var deadline = _deadlines.Rent();
-        try
-        {
-            using var registration = aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
-            await ForwardAsync(context, service, request, canHaveBody, idempotent, deadline).ConfigureAwait(false);
-        }
-        finally
-        {
-            _deadlines.Return(deadline);
-        }
-    }
-
-    private async Task ForwardAsync(HttpContext context, string service, HttpRequest request, bool canHaveBody, bool idempotent, CancellationTokenSource deadline)
-    {
-        var aborted = context.RequestAborted;
-        ServiceInstance? tried = null;
-        HttpRequestException? refused = null;
+        var retriable = !canHaveBody && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+            || HttpMethods.IsOptions(request.Method) || HttpMethods.IsDelete(request.Method) || HttpMethods.IsPut(request.Method));
+        List<ServiceInstance>? tried = null;
+        Exception? refused = null;
         while (true)
         {
-            var instance = Pick(service, tried) ?? throw (refused is null
-                ? new HttpError(StatusCodes.Status503ServiceUnavailable, $"no instance of service '{service}' is available", ErrorCodes.ServiceUnavailable)
-                : new HttpError(StatusCodes.Status502BadGateway, $"instance {tried!.Id} of service '{service}' failed and no other is available: {refused.Message}", ErrorCodes.UpstreamFailed, refused));
-            var entry = _health.For(instance);
-            var body = canHaveBody ? new RequestBodyContent(request.Body, request.ContentLength) : null;
-            using var upstream = new HttpRequestMessage(HttpMethod.Parse(request.Method), Target(instance, entry, context))
+            var instance = _health.Choose(_registry, service, (IReadOnlyList<ServiceInstance>?)tried ?? [], remoteOnly: true);
+            if (instance is null)
             {
-                Version = HttpVersion.Version11,
-                Content = body,
-            };
-            ForwardedHeaders.CopyRequest(context, upstream, HostId);
-            deadline.CancelAfter(_options.UpstreamTimeout);
-            entry.Enter();
-            HttpResponseMessage response;
-            try
-            {
-                response = await Invoker.SendAsync(upstream, deadline.Token).ConfigureAwait(false);
+                throw refused is null
+                    ? new HttpError(StatusCodes.Status503ServiceUnavailable, $"no instance of service '{service}' is available", ErrorCodes.ServiceUnavailable)
+                    : new HttpError(StatusCodes.Status502BadGateway, $"instance {tried![^1].Id} of service '{service}' failed and no other is available: {refused.Message}", ErrorCodes.UpstreamFailed, refused);
             }
-            catch (Exception ex) when (aborted.IsCancellationRequested)
+
+            (tried ??= []).Add(instance);
+            var entry = _health.For(instance);
+            var error = await SendAsync(context, instance, entry).ConfigureAwait(false);
+            if (error is null)
             {
-                LogClientGone(_logger, request.Method, request.Path, ex.GetType().Name);
                 return;
             }
-            catch (OperationCanceledException ex)
+
+            if (context.RequestAborted.IsCancellationRequested)
             {
-                throw new HttpError(
-                    StatusCodes.Status504GatewayTimeout,
-                    DidNotAnswer(instance, _options.UpstreamTimeout),
-                    ErrorCodes.UpstreamTimeout,
-                    ex);
+                LogClientGone(_logger, request.Method, request.Path, error.Value.ToString());
+                return;
             }
-            catch (HttpRequestException ex) when (FindBodyError(ex) is { } bodyError)
+
+            var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+            if (error == ForwarderError.NoAvailableDestinations)
             {
-                throw bodyError;
+                continue; // the instance's circuit opened between the choice and the call: nothing was sent
             }
-            catch (HttpRequestException ex)
+
+            if (error.Value is ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeRequestDestination
+                or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient or ForwarderError.UpgradeResponseDestination
+                or ForwarderError.UpgradeActivityTimeout)
             {
-                var notSent = ex.HttpRequestError == HttpRequestError.ConnectionError && body is not { Started: true };
-                if (notSent)
-                {
+                LogUpgradeEnded(_logger, request.Path, instance.Id, error.Value);
+                return;
+            }
+
+            if (context.Response.HasStarted)
+            {
+                // Part of the answer is on the wire; YARP cut the client's connection, the only honest signal left.
+                LogBrokenAnswer(_logger, request.Method, request.Path, instance.Id, error.Value, Reason(exception));
+                return;
+            }
+
+            switch (error.Value)
+            {
+                case ForwarderError.Request when IsConnectFailure(exception):
                     _registry.ReportUnreachable(instance);
-                    if (idempotent && tried is null)
+                    if (retriable && tried.Count == 1)
                     {
-                        LogRetry(_logger, request.Method, request.Path, instance.Id, ex.Message);
-                        tried = instance;
-                        refused = ex;
+                        LogRetry(_logger, request.Method, request.Path, instance.Id, Reason(exception));
+                        refused = exception;
+                        ResetForRetry(context);
                         continue;
                     }
-                }
 
-                throw new HttpError(
-                    StatusCodes.Status502BadGateway, $"instance {instance.Id} of service '{service}' failed: {ex.Message}", ErrorCodes.UpstreamFailed, ex);
+                    throw new HttpError(StatusCodes.Status502BadGateway, $"instance {instance.Id} of service '{service}' could not be reached: {Reason(exception)}", ErrorCodes.UpstreamFailed, exception);
+                case ForwarderError.RequestTimedOut:
+                    throw new HttpError(StatusCodes.Status504GatewayTimeout, DidNotAnswer(instance, _options.UpstreamTimeout), ErrorCodes.UpstreamTimeout, exception);
+                case ForwarderError.RequestBodyClient:
+                    throw (Exception?)FindBodyError(exception) ?? new HttpError(
+                        context.Response.StatusCode is >= 400 and < 500 and var status ? status : StatusCodes.Status400BadRequest,
+                        "the request body could not be read", ErrorCodes.InvalidBody, exception);
+                default:
+                    throw new HttpError(StatusCodes.Status502BadGateway, $"instance {instance.Id} of service '{service}' failed: {Reason(exception)}", ErrorCodes.UpstreamFailed, exception);
             }
-            finally
-            {
-                entry.Leave();
-            }
-
-            deadline.CancelAfter(Timeout.Infinite);
-            using (response)
-            {
-                await CopyResponseAsync(context, response, instance, deadline.Token).ConfigureAwait(false);
-            }
-
-            return;
         }
     }
 
-    private async Task CopyResponseAsync(HttpContext context, HttpResponseMessage response, ServiceInstance instance, CancellationToken cancellationToken)
-    {
-        var target = context.Response;
-        target.StatusCode = (int)response.StatusCode;
-        ForwardedHeaders.CopyResponse(response, target.Headers);
-        if (HttpMethods.IsHead(context.Request.Method) || response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotModified)
-        {
-            return;
-        }
-
-        try
-        {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                await stream.CopyToAsync(target.Body, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested)
-        {
-            LogClientGone(_logger, context.Request.Method, context.Request.Path, ex.GetType().Name);
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            if (!target.HasStarted)
-            {
-                throw new HttpError(
-                    StatusCodes.Status502BadGateway, $"instance {instance.Id} of service '{instance.Service}' broke off its answer: {ex.Message}", ErrorCodes.UpstreamFailed, ex);
-            }
-
-            // Part of the answer is on the wire: cutting the connection is the only honest signal left.
-            LogBrokenAnswer(_logger, context.Request.Method, context.Request.Path, instance.Id, ex.Message);
-            context.Abort();
-        }
-    }
-
-    /// <summary>What a 504 <c>upstream_timeout</c> says, on the full path and the fast one alike.</summary>
+    /// <summary>What a 504 <c>upstream_timeout</c> says.</summary>
     internal static string DidNotAnswer(ServiceInstance instance, TimeSpan timeout)
         => $"instance {instance.Id} of service '{instance.Service}' did not answer within {timeout.TotalSeconds:0.###} s";
 
-    /// <summary>
-    /// Picks an instance of a remote service by the host's policy, skipping broken ones and <paramref name="exclude"/>.
-    /// A local instance of a remote route's service appears only while the table catches up; routing serves it locally.
-    /// </summary>
-    internal ServiceInstance? Pick(string service, ServiceInstance? exclude)
-        => _health.Choose(_registry, service, exclude is null ? [] : [exclude], remoteOnly: true);
-
-    private static Uri Target(ServiceInstance instance, InstanceHealth.Entry entry, HttpContext context)
+    // Runs the exchange through the instance's circuit breaker; null when it went through.
+    private async ValueTask<ForwarderError?> SendAsync(HttpContext context, ServiceInstance instance, InstanceHealth.Entry entry)
     {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        var pathAndQuery = raw is { Length: > 0 } && raw[0] == '/'
-            ? raw
-            : context.Request.Path.ToUriComponent() + context.Request.QueryString.Value;
-        return entry.Target(instance.BaseUri, pathAndQuery);
+        var resilience = ResilienceContextPool.Shared.Get(context.RequestAborted);
+        entry.Enter();
+        try
+        {
+            var state = (Self: this, Context: context, Instance: instance, Error: new StrongBox<ForwarderError>());
+            var outcome = await entry.Pipeline.ExecuteOutcomeAsync(
+                static async (_, state) =>
+                {
+                    var self = state.Self;
+                    var config = state.Context.WebSockets.IsWebSocketRequest ? self._upgrade
+                        : state.Instance.BaseUri.Scheme == Uri.UriSchemeHttps ? self._https
+                        : self._http11;
+                    var error = await self._forwarder.SendAsync(state.Context, state.Instance.Announcement.Url, self.Invoker, config, self._transformer).ConfigureAwait(false);
+                    state.Error.Value = error;
+
+                    // Only what the instance did counts against it: not the client going away or sending a bad body.
+                    return error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.ResponseHeaders
+                        or ForwarderError.ResponseBodyDestination or ForwarderError.RequestBodyDestination
+                        && !state.Context.RequestAborted.IsCancellationRequested
+                            ? Outcome.FromException<HttpResponseMessage>(new HttpRequestException(error.ToString()))
+                            : Forwarded;
+                },
+                resilience,
+                state).ConfigureAwait(false);
+            if (outcome.Exception is BrokenCircuitException)
+            {
+                return ForwarderError.NoAvailableDestinations;
+            }
+
+            return state.Error.Value == ForwarderError.None ? null : state.Error.Value;
+        }
+        finally
+        {
+            entry.Leave();
+            ResilienceContextPool.Shared.Return(resilience);
+        }
     }
 
-    // The client's body broke the limit or the connection while it was being sent: the client's fault, with its status.
-    private static Exception? FindBodyError(Exception exception)
+    private static bool IsConnectFailure(Exception? exception)
+        => exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+            || exception?.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused };
+
+    // YARP set its own status and error on the failed attempt; the next one starts clean.
+    private static void ResetForRetry(HttpContext context)
     {
-        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Features.Set<IForwarderErrorFeature>(null);
+    }
+
+    private static string Reason(Exception? exception)
+    {
+        var innermost = exception;
+        while (innermost?.InnerException is { } inner && innermost is not HttpRequestException { HttpRequestError: not HttpRequestError.Unknown })
         {
-            if (inner is BadHttpRequestException)
+            innermost = inner;
+        }
+
+        return innermost?.Message ?? "unknown error";
+    }
+
+    // The client's body broke the limit or its framing while it was being sent: the client's fault, with its status.
+    private static BadHttpRequestException? FindBodyError(Exception? exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is BadHttpRequestException bad)
             {
-                return inner;
+                return bad;
+            }
+
+            if (inner is AggregateException aggregate)
+            {
+                foreach (var each in aggregate.InnerExceptions)
+                {
+                    if (FindBodyError(each) is { } found)
+                    {
+                        return found;
+                    }
+                }
             }
         }
 
@@ -234,6 +262,9 @@ internal sealed partial class Forwarder : IDisposable
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "{Method} {Path}: instance {Instance} could not be reached ({Reason}); retrying on another")]
     private static partial void LogRetry(ILogger logger, string method, PathString path, string instance, string reason);
 
-    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "{Method} {Path}: instance {Instance} broke off its answer ({Reason}); the client connection was cut")]
-    private static partial void LogBrokenAnswer(ILogger logger, string method, PathString path, string instance, string reason);
+    [LoggerMessage(EventId = 113, Level = LogLevel.Debug, Message = "WebSocket {Path} to instance {Instance} ended: {Error}")]
+    private static partial void LogUpgradeEnded(ILogger logger, PathString path, string instance, ForwarderError error);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "{Method} {Path}: instance {Instance} broke off its answer ({Error}: {Reason}); the client connection was cut")]
+    private static partial void LogBrokenAnswer(ILogger logger, string method, PathString path, string instance, ForwarderError error, string reason);
 }

@@ -19,7 +19,6 @@ internal sealed partial class GatewayEndpointDataSource : EndpointDataSource, ID
 {
     private readonly RouteTable _table;
     private readonly Forwarder _forwarder;
-    private readonly WebSocketTunnel _tunnel;
     private readonly ILogger<GatewayEndpointDataSource> _logger;
     private readonly bool _enabled;
     private readonly Lock _rebuild = new();
@@ -30,12 +29,11 @@ internal sealed partial class GatewayEndpointDataSource : EndpointDataSource, ID
     private string _conflicts = string.Empty;
 
     public GatewayEndpointDataSource(
-        ServiceRegistry registry, RouteTable table, Forwarder forwarder, WebSocketTunnel tunnel, IOptions<MicronOptions> options,
+        ServiceRegistry registry, RouteTable table, Forwarder forwarder, IOptions<MicronOptions> options,
         ILogger<GatewayEndpointDataSource> logger)
     {
         _table = table;
         _forwarder = forwarder;
-        _tunnel = tunnel;
         _logger = logger;
         _enabled = options.Value.Gateway;
         Rebuild();
@@ -103,11 +101,9 @@ internal sealed partial class GatewayEndpointDataSource : EndpointDataSource, ID
         switch (route.Kind)
         {
             case GatewayRouteKind.Upgrade:
-                var tunnel = _tunnel;
+                // YARP relays the upgrade itself (HTTP/1.1 Upgrade, or HTTP/2's extended CONNECT from the client).
                 pattern = RoutePatternFactory.Parse(route.Path);
-                handler = context => context.WebSockets.IsWebSocketRequest
-                    ? tunnel.TunnelAsync(context, service)
-                    : forwarder.ForwardAsync(context, service);
+                handler = context => forwarder.ForwardAsync(context, service);
                 break;
             case GatewayRouteKind.Assets:
                 pattern = RoutePatternFactory.Parse(route.Path.TrimEnd('/') + "/{**path}");

@@ -16,6 +16,7 @@ namespace Micron.Gateway.Internal;
 internal sealed class MiddlewareRunner(
     MiddlewareProviders providers,
     ServiceRegistry registry,
+    InstanceHealth health,
     MicronHttpClient http,
     IOptions<GatewayOptions> options)
 {
@@ -93,30 +94,59 @@ internal sealed class MiddlewareRunner(
     {
         var provider = registry.All.FirstOrDefault(i => !i.IsLocal && i.Announcement.Middleware.Contains(name, StringComparer.OrdinalIgnoreCase))
             ?? throw Failed(name, "no instance of a service that provides it is available", null);
-        var instance = registry.Pick(provider.Service) ?? provider;
         var request = Describe(context);
         var call = new MiddlewareCall(request.Method, request.Url, new Dictionary<string, string>(request.Headers, StringComparer.OrdinalIgnoreCase), request.RemoteAddress);
         var body = JsonSerializer.SerializeToUtf8Bytes(call);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         deadline.CancelAfter(options.Value.MiddlewareTimeout);
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.BaseUri, $"/_micron/middleware/{instance.Service}/{Uri.EscapeDataString(name)}"))
+        List<ServiceInstance> tried = [];
+        while (true)
         {
-            Content = new SignedBody(body) { Headers = { ContentType = Json } },
-        };
-        try
-        {
-            using var response = await http.Client.SendAsync(message, deadline.Token).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            // The same choice as forwarding and remote calls: the balancing policy, skipping instances whose circuit is open.
+            var instance = health.Choose(registry, provider.Service, tried, remoteOnly: true)
+                ?? throw Failed(name, tried.Count == 0 ? $"no instance of '{provider.Service}' is available" : $"no instance of '{provider.Service}' answered", null);
+            tried.Add(instance);
+            var entry = health.For(instance);
+            using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(instance.BaseUri, $"/_micron/middleware/{instance.Service}/{Uri.EscapeDataString(name)}"))
             {
-                throw Failed(name, $"instance {instance.Id} of '{instance.Service}' answered {(int)response.StatusCode}", null);
-            }
+                Content = new SignedBody(body) { Headers = { ContentType = Json } },
+            };
+            entry.Enter();
+            try
+            {
+                using var response = await entry.Pipeline.ExecuteAsync(
+                    static (state, token) => new ValueTask<HttpResponseMessage>(state.Client.SendAsync(state.Message, token)),
+                    (http.Client, Message: message),
+                    deadline.Token).ConfigureAwait(false);
+                var text = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw Failed(name, $"instance {instance.Id} of '{instance.Service}' answered {(int)response.StatusCode}", null);
+                }
 
-            return JsonSerializer.Deserialize<MiddlewareAnswer>(text) ?? throw Failed(name, "the answer was null", null);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
-        {
-            throw Failed(name, $"instance {instance.Id} of '{instance.Service}': {ex.Message}", ex);
+                return JsonSerializer.Deserialize<MiddlewareAnswer>(text) ?? throw Failed(name, "the answer was null", null);
+            }
+            catch (Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                // The breaker opened between the choice and the call: nothing was sent.
+            }
+            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError && !deadline.IsCancellationRequested)
+            {
+                // Nothing was decided: another instance of the provider may decide instead.
+                registry.ReportUnreachable(instance);
+                if (tried.Count > 1)
+                {
+                    throw Failed(name, $"instance {instance.Id} of '{instance.Service}': {ex.Message}", ex);
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
+            {
+                throw Failed(name, $"instance {instance.Id} of '{instance.Service}': {ex.Message}", ex);
+            }
+            finally
+            {
+                entry.Leave();
+            }
         }
     }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Micron.Tests.Gateway;
 
 /// <summary>The gateway forwarding to a real backend host on loopback: headers, streaming, and every failure's status.</summary>
-public abstract partial class ForwardingTests(GatewayFixture fixture)
+public sealed partial class ForwardingTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
     private readonly HttpClient _client = fixture.Gateway.Client;
 
@@ -304,9 +304,3 @@ public abstract partial class ForwardingTests(GatewayFixture fixture)
     [GeneratedRegex("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")]
     private static partial Regex Traceparent();
 }
-
-/// <summary>On the gateway's epoll transport.</summary>
-public sealed class ForwardingTestsOnEpoll(GatewayFixture fixture) : ForwardingTests(fixture), IClassFixture<GatewayFixture>;
-
-/// <summary>On Kestrel's sockets transport.</summary>
-public sealed class ForwardingTestsOnSockets(SocketsGatewayFixture fixture) : ForwardingTests(fixture), IClassFixture<SocketsGatewayFixture>;
