@@ -23,7 +23,7 @@ internal sealed class ConfigureGatewayLimits(IOptions<GatewayOptions> options, I
         limits.RequestHeadersTimeout = gateway.RequestHeadersTimeout;
         limits.MinRequestBodyDataRate = gateway.MinRequestBodyRate > 0 ? new MinDataRate(gateway.MinRequestBodyRate, TimeSpan.FromSeconds(5)) : null;
         limits.MinResponseDataRate = gateway.MinResponseBodyRate > 0 ? new MinDataRate(gateway.MinResponseBodyRate, TimeSpan.FromSeconds(5)) : null;
-        limits.MaxConcurrentConnections = gateway.MaxConnections;
+        limits.MaxConcurrentConnections = gateway.MaxConnections ?? DescriptorBudget.ClientConnections;
         limits.MaxConcurrentUpgradedConnections = gateway.MaxConnections;
     }
 }

@@ -23,6 +23,8 @@ internal sealed partial class Forwarder : IDisposable
     // A successful forward, as the breaker sees it: no exception and no status of 500 or more.
     private static readonly Outcome<HttpResponseMessage> Forwarded = Outcome.FromResult<HttpResponseMessage>(null!);
 
+    private static readonly PathString InternalPaths = "/_micron";
+
     private readonly IHttpForwarder _forwarder;
     private readonly ServiceRegistry _registry;
     private readonly InstanceHealth _health;
@@ -79,6 +81,12 @@ internal sealed partial class Forwarder : IDisposable
         if (ForwardedHeaders.IsLoop(request, HostId))
         {
             throw new HttpError(StatusCodes.Status508LoopDetected, $"the request came back to gateway {HostId}", ErrorCodes.LoopDetected);
+        }
+
+        // Micron's own paths are this host's, whatever a service's catch-all route says, in any letter case.
+        if (request.Path.StartsWithSegments(InternalPaths, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new HttpError(StatusCodes.Status404NotFound, "Not Found", ErrorCodes.NotFound);
         }
 
         var maxBody = _options.MaxRequestBodySize.Bytes;
