@@ -33,6 +33,12 @@ public sealed class BackendService(BackendProbe probe) : MicronService
     {
         routes.MapGet("/get", () => "got");
         routes.MapPost("/post", () => "posted");
+        routes.MapGet("/fail", () => Results.StatusCode(500));
+        routes.MapPost("/echo/body", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            return await reader.ReadToEndAsync(context.RequestAborted);
+        });
         routes.MapGet("/echo/headers", (HttpContext context) => context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()));
         routes.MapGet("/slow", async (CancellationToken ct) =>
         {

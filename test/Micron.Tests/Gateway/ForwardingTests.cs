@@ -236,7 +236,7 @@ public sealed partial class ForwardingTests(GatewayFixture fixture) : IClassFixt
         await WaitForRouteAsync("/loop");
 
         var response = await _client.GetAsync("/loop");
-        response.StatusCode.ShouldBe((HttpStatusCode)508);
+        response.StatusCode.ShouldBe((HttpStatusCode)508, await response.Content.ReadAsStringAsync());
         (await Problem.ReadAsync(response)).Code.ShouldBe("loop_detected");
     }
 
@@ -249,6 +249,52 @@ public sealed partial class ForwardingTests(GatewayFixture fixture) : IClassFixt
         await Eventually.TrueAsync(() => conflicts.Conflicts.Any(c => c.Path == "/get"), "the conflict on /get reported");
         conflicts.Conflicts.Single(c => c.Path == "/get").Services.ShouldBe(["backend", "rival"]);
         (await _client.GetStringAsync("/get")).ShouldBe("got");
+    }
+
+    [Fact]
+    public async Task Expect100Continue_TheBodyIsSentOnlyOnceTheInstanceAsksForIt()
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(fixture.Gateway.BaseAddress.Host, fixture.Gateway.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /echo/body HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+
+        // The instance's handler reads the body, so a 100 comes back through the gateway before any byte of it is sent.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var interim = await ReadUntilAsync(stream, "\r\n\r\n", deadline.Token);
+        interim.ShouldStartWith("HTTP/1.1 100 Continue");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("hello"));
+        var answer = await ReadUntilAsync(stream, "hello", deadline.Token);
+        answer.ShouldStartWith("HTTP/1.1 200 ");
+    }
+
+    [Fact]
+    public async Task ServerErrors_OfARoute_NeverOpenTheInstancesCircuit()
+    {
+        // The backend is the only instance: had its 500s counted, its circuit would open and /get would be a 503.
+        for (var i = 0; i < 30; i++)
+        {
+            (await _client.GetAsync("/fail")).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        }
+
+        (await _client.GetStringAsync("/get")).ShouldBe("got");
+    }
+
+    private static async Task<string> ReadUntilAsync(Stream stream, string end, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1];
+        var text = new StringBuilder();
+        while (!text.ToString().EndsWith(end, StringComparison.Ordinal))
+        {
+            if (await stream.ReadAsync(buffer, cancellationToken) == 0)
+            {
+                break;
+            }
+
+            text.Append((char)buffer[0]);
+        }
+
+        return text.ToString();
     }
 
     // The route is in the gateway's endpoints, and routing matches it (the matcher follows the endpoints a moment later).
