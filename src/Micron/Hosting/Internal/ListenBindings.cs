@@ -16,6 +16,8 @@ namespace Micron.Hosting.Internal;
 /// </summary>
 internal sealed class ListenBindings
 {
+    private const string ProtocolsKey = "Kestrel:EndpointDefaults:Protocols";
+    private static readonly string[] Protocols = ["Http1", "Http2", "Http1AndHttp2"];
     private readonly List<Action<KestrelConfigurationLoader>> _binds = [];
 
     private ListenBindings(IReadOnlyList<ListenEndpoint> endpoints) => Endpoints = endpoints;
@@ -23,9 +25,12 @@ internal sealed class ListenBindings
     public IReadOnlyList<ListenEndpoint> Endpoints { get; }
 
     /// <summary>Resolves the endpoints; <see langword="null"/> when ASP.NET Core's <c>urls</c> decide instead.</summary>
-    /// <exception cref="MicronStartupException">An endpoint is invalid, cannot be resolved or is in use.</exception>
+    /// <exception cref="MicronStartupException">
+    /// An endpoint is invalid, cannot be resolved or is in use, or <c>Kestrel:EndpointDefaults:Protocols</c> is none Micron knows.
+    /// </exception>
     public static ListenBindings? Resolve(IConfiguration configuration)
     {
+        CheckProtocols(configuration);
         var section = configuration.GetSection("Micron:Listen");
         var values = section.Value is { Length: > 0 } single
             ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -112,6 +117,15 @@ internal sealed class ListenBindings
                 }
 
                 break;
+        }
+    }
+
+    // Kestrel ignores a value it cannot read and keeps its default: a typo would silently turn h2c off.
+    private static void CheckProtocols(IConfiguration configuration)
+    {
+        if (configuration[ProtocolsKey] is { } value && !Array.Exists(Protocols, p => p.Equals(value, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new MicronStartupException($"{ProtocolsKey}: '{value}' is not {string.Join(", ", Protocols[..^1])} or {Protocols[^1]}");
         }
     }
 
