@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using Micron.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,6 +13,11 @@ namespace Micron.Tests.Hosting;
 /// </summary>
 public sealed class GatewayEndpointTests : IAsyncLifetime, IDisposable
 {
+    private const string FastPathReadsTls = "The gateway's fast path (on with --services none) takes a ClientHello for the "
+        + "start of an HTTP head and waits Micron:Gateway:RequestHeadersTimeout for its end: FastForwarder must hand a "
+        + "connection that does not start with an HTTP method (a TLS record starts with 0x16) over to Kestrel at once. "
+        + "Owned by the gateway rewrite.";
+
     private readonly TestCertificate _certificate = TestCertificate.Create();
     private readonly string _secret = TestHost.NewSecret();
     private TestHost _backend = null!;
@@ -18,11 +26,25 @@ public sealed class GatewayEndpointTests : IAsyncLifetime, IDisposable
         => _backend = await TestHost.StartAsync(
             b => b.Services.AddMicron().AddService<HttpsListenTests.TlsGreeterService>(), "--secret", _secret, "--heartbeat", "500ms");
 
-    [Fact(Skip = "The gateway's fast path (on with --services none) reads the ClientHello as an HTTP head and waits for "
-        + "Micron:Gateway:RequestHeadersTimeout: FastForwarder must hand a connection that does not start with an HTTP "
-        + "method (a TLS record starts with 0x16) over to Kestrel. Owned by the gateway rewrite.")]
+    [Fact(Skip = FastPathReadsTls)]
     public Task Https_GatewayWithFastPath_ForwardsOverHttp2()
         => ForwardsOverHttpsAsync();
+
+    [Fact(Skip = FastPathReadsTls)]
+    public async Task Tcp_GatewayWithFastPath_TurnsATlsClientHelloAwayAtOnce()
+    {
+        await using var gateway = await StartGatewayAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, gateway.BaseAddress.Port, timeout.Token);
+        await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
+
+        var failure = await Should.ThrowAsync<Exception>(() => tls.AuthenticateAsClientAsync(_certificate.ClientOptions("localhost"), timeout.Token));
+
+        failure.ShouldSatisfyAllConditions(
+            () => timeout.IsCancellationRequested.ShouldBeFalse(),
+            () => (failure is AuthenticationException or IOException).ShouldBeTrue(failure.ToString()));
+    }
 
     [Fact]
     public Task Https_GatewayWithoutFastPath_ForwardsOverHttp2()
