@@ -11,12 +11,13 @@ namespace Micron.Hosting.Internal;
 internal static class DefaultCertificate
 {
     private const string Section = "Kestrel:Certificates:Default";
+    private static readonly string[] FileKeys = [Section + ":Path", Section + ":KeyPath"];
 
     /// <summary>Checks that the files the setting names can be read, relative paths from the content root as Kestrel reads them.</summary>
     /// <exception cref="MicronStartupException">A file is missing or unreadable.</exception>
     public static void CheckFiles(IConfiguration configuration, string contentRoot)
     {
-        foreach (var key in (string[])[Section + ":Path", Section + ":KeyPath"])
+        foreach (var key in FileKeys)
         {
             if (configuration[key] is not { Length: > 0 } file)
             {
