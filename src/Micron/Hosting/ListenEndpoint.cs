@@ -26,10 +26,10 @@ public sealed record ListenEndpoint
     /// <summary>Gets the kind of endpoint.</summary>
     public ListenEndpointKind Kind { get; }
 
-    /// <summary>Gets the host of a TCP endpoint (an IP address or a name).</summary>
+    /// <summary>Gets the host of a TCP or HTTPS endpoint (an IP address or a name).</summary>
     public string? Host { get; }
 
-    /// <summary>Gets the port of a TCP endpoint; 0 asks the system for a free one.</summary>
+    /// <summary>Gets the port of a TCP or HTTPS endpoint; 0 asks the system for a free one.</summary>
     public int Port { get; }
 
     /// <summary>Gets the socket path or pipe name of a UNIX socket or named pipe endpoint.</summary>
@@ -42,16 +42,18 @@ public sealed record ListenEndpoint
     /// <param name="host">An IP address or host name.</param>
     /// <param name="port">The port, 0 to 65535.</param>
     /// <returns>The endpoint.</returns>
-    public static ListenEndpoint Tcp(string host, int port)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(host);
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
-        var shown = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
-        return new ListenEndpoint($"tcp://{shown}:{port}", ListenEndpointKind.Tcp, host, port, null);
-    }
+    public static ListenEndpoint Tcp(string host, int port) => OnPort(ListenEndpointKind.Tcp, "tcp", host, port);
 
-    /// <summary>Parses an endpoint URI: <c>tcp://host:port</c>, <c>unix:/path.sock</c>, <c>unix:///path.sock</c> or <c>pipe:\\.\pipe\Name</c>.</summary>
+    /// <summary>Creates an HTTPS endpoint: TLS with Kestrel's default certificate, HTTP/1.1 and HTTP/2 by ALPN.</summary>
+    /// <param name="host">An IP address or host name.</param>
+    /// <param name="port">The port, 0 to 65535.</param>
+    /// <returns>The endpoint.</returns>
+    public static ListenEndpoint Https(string host, int port) => OnPort(ListenEndpointKind.Https, "https", host, port);
+
+    /// <summary>
+    /// Parses an endpoint URI: <c>tcp://host:port</c>, <c>https://host:port</c>, <c>unix:/path.sock</c>,
+    /// <c>unix:///path.sock</c> or <c>pipe:\\.\pipe\Name</c>.
+    /// </summary>
     /// <param name="uri">The endpoint.</param>
     /// <returns>The endpoint.</returns>
     /// <exception cref="FormatException">
@@ -71,7 +73,8 @@ public sealed record ListenEndpoint
         var rest = uri[(colon + 1)..];
         return scheme switch
         {
-            "tcp" => ParseTcp(uri, rest),
+            "tcp" => ParseHostAndPort(uri, rest, ListenEndpointKind.Tcp),
+            "https" => ParseHostAndPort(uri, rest, ListenEndpointKind.Https),
             "unix" => ParseUnix(uri, rest),
             "pipe" => ParsePipe(uri, rest),
             _ => throw new FormatException($"Unknown --listen endpoint scheme (protocol): {scheme}:"),
@@ -81,7 +84,16 @@ public sealed record ListenEndpoint
     /// <inheritdoc />
     public override string ToString() => Uri;
 
-    private static ListenEndpoint ParseTcp(string uri, string rest)
+    private static ListenEndpoint OnPort(ListenEndpointKind kind, string scheme, string host, int port)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        var shown = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
+        return new ListenEndpoint($"{scheme}://{shown}:{port}", kind, host, port, null);
+    }
+
+    private static ListenEndpoint ParseHostAndPort(string uri, string rest, ListenEndpointKind kind)
     {
         if (!rest.StartsWith("//", StringComparison.Ordinal))
         {
@@ -124,14 +136,15 @@ public sealed record ListenEndpoint
             throw Invalid(uri);
         }
 
-        var number = DefaultPort;
-        if (!string.IsNullOrEmpty(port)
-            && (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out number) || number > 65535))
+        if (string.IsNullOrEmpty(port))
         {
-            throw Invalid(uri);
+            // tcp:// keeps micro's default port; https:// has none a user could expect, so it must be given.
+            return kind == ListenEndpointKind.Https ? throw Invalid(uri) : new ListenEndpoint(uri, kind, host, DefaultPort, null);
         }
 
-        return new ListenEndpoint(uri, ListenEndpointKind.Tcp, host, number, null);
+        return int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number <= 65535
+            ? new ListenEndpoint(uri, kind, host, number, null)
+            : throw Invalid(uri);
     }
 
     private static ListenEndpoint ParseUnix(string uri, string rest)

@@ -11,4 +11,10 @@ public enum ListenEndpointKind
 
     /// <summary>A Windows named pipe: <c>pipe:\\.\pipe\Name</c> (Windows only).</summary>
     NamedPipe,
+
+    /// <summary>
+    /// A TCP socket that speaks TLS: <c>https://host:port</c>. HTTP/1.1 and HTTP/2 are negotiated by ALPN, and the
+    /// certificate is Kestrel's default one (<c>Kestrel:Certificates:Default</c>).
+    /// </summary>
+    Https,
 }

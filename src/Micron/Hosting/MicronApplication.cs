@@ -112,7 +112,9 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
         catch (Exception ex) when (ex is not (MicronStartupException or OperationCanceledException))
         {
             var cause = ex is AggregateException { InnerExceptions.Count: 1 } single ? single.InnerException! : ex;
-            throw cause as MicronStartupException ?? new MicronStartupException(cause.Message, cause);
+            throw cause as MicronStartupException
+                ?? DefaultCertificate.Explain(cause, Configuration, Environment.ContentRootPath)
+                ?? new MicronStartupException(cause.Message, cause);
         }
 
         foreach (var url in Urls)

@@ -69,7 +69,11 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
         ListenBindings? bindings = null;
         try
         {
-            bindings = error is null ? ListenBindings.Resolve(Configuration) : null;
+            if (error is null)
+            {
+                bindings = ListenBindings.Resolve(Configuration);
+                DefaultCertificate.CheckFiles(Configuration, Environment.ContentRootPath);
+            }
         }
         catch (MicronStartupException ex)
         {

@@ -12,6 +12,9 @@ public class HostProcessTests
     [InlineData("foobar://localhost", "micron: Unknown --listen endpoint scheme (protocol): foobar:")]
     [InlineData("unix:", "micron: Invalid UNIX domain socket endpoint: unix:")]
     [InlineData("nonsense", "micron: Invalid URL: nonsense")]
+    [InlineData("https://localhost", "micron: Invalid URL: https://localhost")]
+    [InlineData("https://localhost:99999", "micron: Invalid URL: https://localhost:99999")]
+    [InlineData("https://", "micron: Invalid URL: https://")]
     public async Task BadListenUri_ExitsWith1AndMicrosMessage(string uri, string message)
     {
         await using var process = HostProcess.Start("Hello", ["--listen", uri]);

@@ -19,6 +19,28 @@ public class ListenEndpointTests
     }
 
     [Theory]
+    [InlineData("https://0.0.0.0:8443", "0.0.0.0", 8443)]
+    [InlineData("https://localhost:0", "localhost", 0)]
+    [InlineData("https://[::1]:443", "::1", 443)]
+    [InlineData("HTTPS://example.org:443/", "example.org", 443)]
+    public void Parse_Https_GivesHostAndPort(string uri, string host, int port)
+    {
+        var endpoint = ListenEndpoint.Parse(uri);
+        endpoint.Kind.ShouldBe(ListenEndpointKind.Https);
+        endpoint.Host.ShouldBe(host);
+        endpoint.Port.ShouldBe(port);
+        endpoint.Uri.ShouldBe(uri);
+    }
+
+    [Fact]
+    public void Https_Factory_WritesTheUri()
+    {
+        ListenEndpoint.Https("::1", 8443).Uri.ShouldBe("https://[::1]:8443");
+        ListenEndpoint.Https("::1", 8443).Kind.ShouldBe(ListenEndpointKind.Https);
+        ListenEndpoint.Tcp("127.0.0.1", 0).Uri.ShouldBe("tcp://127.0.0.1:0");
+    }
+
+    [Theory]
     [InlineData("unix:/tmp/micron.sock")]
     [InlineData("unix:///tmp/micron.sock")]
     public void Parse_UnixSocket_GivesPath(string uri)
@@ -44,6 +66,12 @@ public class ListenEndpointTests
     [InlineData("tcp://localhost:abc", "Invalid URL: tcp://localhost:abc")]
     [InlineData("tcp:localhost", "Invalid URL: tcp:localhost")]
     [InlineData("tcp://:3000", "Invalid URL: tcp://:3000")]
+    [InlineData("https://localhost", "Invalid URL: https://localhost")]
+    [InlineData("https://localhost:", "Invalid URL: https://localhost:")]
+    [InlineData("https://localhost:99999", "Invalid URL: https://localhost:99999")]
+    [InlineData("https://", "Invalid URL: https://")]
+    [InlineData("https://:8443", "Invalid URL: https://:8443")]
+    [InlineData("https:localhost:8443", "Invalid URL: https:localhost:8443")]
     public void Parse_Bad_ThrowsWithMicrosMessage(string uri, string message)
         => Should.Throw<FormatException>(() => ListenEndpoint.Parse(uri)).Message.ShouldBe(message);
 }

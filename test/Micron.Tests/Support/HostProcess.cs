@@ -56,10 +56,10 @@ public sealed partial class HostProcess : IAsyncDisposable
         return new HostProcess(Process.Start(info)!);
     }
 
-    /// <summary>Waits for the host to log where it listens and returns the first HTTP address.</summary>
-    public async Task<Uri> WaitForListeningAsync(TimeSpan? timeout = null)
+    /// <summary>Waits for the host to log where it listens and returns the first address of the scheme (<c>http</c> or <c>https</c>).</summary>
+    public async Task<Uri> WaitForListeningAsync(TimeSpan? timeout = null, string scheme = "http")
     {
-        var line = await WaitForOutputAsync(l => AcceptingPattern().IsMatch(l) && l.Contains("http://", StringComparison.Ordinal), timeout);
+        var line = await WaitForOutputAsync(l => AcceptingPattern().IsMatch(l) && l.Contains(scheme + "://", StringComparison.Ordinal), timeout);
         return new Uri(AcceptingPattern().Match(line).Groups[1].Value);
     }
 

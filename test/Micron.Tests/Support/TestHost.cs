@@ -12,8 +12,11 @@ public sealed class TestHost : IAsyncDisposable
     {
         App = app;
         Logs = logs;
-        // A host bound to every interface is reached on loopback (tests talk to loopback only).
-        BaseAddress = new Uri(app.Urls.Single(u => u.StartsWith("http://", StringComparison.Ordinal)).Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal));
+        // A host bound to every interface is reached on loopback (tests talk to loopback only); a host with only
+        // https:// endpoints at its TLS address.
+        var url = app.Urls.SingleOrDefault(u => u.StartsWith("http://", StringComparison.Ordinal))
+            ?? app.Urls.Single(u => u.StartsWith("https://", StringComparison.Ordinal));
+        BaseAddress = new Uri(url.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal));
         Client = new HttpClient { BaseAddress = BaseAddress };
     }
 
@@ -53,7 +56,8 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>Starts a one-function server.</summary>
     public static async Task<TestHost> StartMicroAsync(Func<HttpContext, Task<object?>> handler, params string[] args)
     {
-        var app = MicroServer.Create([.. Loopback, .. args], handler);
+        string[] listen = args.Contains("--listen") ? [] : Loopback;
+        var app = MicroServer.Create([.. listen, .. args], handler);
         await app.StartAsync();
         return new TestHost(app, new LogSink());
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 
@@ -9,19 +11,26 @@ namespace Micron.Hosting.Internal;
 /// <summary>
 /// Where the host listens: <c>--listen</c> endpoints, else <c>Micron:Listen</c> configuration, else
 /// <c>PORT</c>, else <c>tcp://0.0.0.0:3000</c>. An explicit ASP.NET Core <c>urls</c> setting is left to Kestrel.
+/// Kestrel's own settings apply to these endpoints: <c>Kestrel:EndpointDefaults:Protocols</c> to all of them,
+/// <c>Kestrel:Certificates:Default</c> to the <c>https://</c> ones.
 /// </summary>
 internal sealed class ListenBindings
 {
-    private readonly List<Action<KestrelServerOptions>> _binds = [];
+    private const string ProtocolsKey = "Kestrel:EndpointDefaults:Protocols";
+    private static readonly string[] Protocols = ["Http1", "Http2", "Http1AndHttp2"];
+    private readonly List<Action<KestrelConfigurationLoader>> _binds = [];
 
     private ListenBindings(IReadOnlyList<ListenEndpoint> endpoints) => Endpoints = endpoints;
 
     public IReadOnlyList<ListenEndpoint> Endpoints { get; }
 
     /// <summary>Resolves the endpoints; <see langword="null"/> when ASP.NET Core's <c>urls</c> decide instead.</summary>
-    /// <exception cref="MicronStartupException">An endpoint is invalid, cannot be resolved or is in use.</exception>
+    /// <exception cref="MicronStartupException">
+    /// An endpoint is invalid, cannot be resolved or is in use, or <c>Kestrel:EndpointDefaults:Protocols</c> is none Micron knows.
+    /// </exception>
     public static ListenBindings? Resolve(IConfiguration configuration)
     {
+        CheckProtocols(configuration);
         var section = configuration.GetSection("Micron:Listen");
         var values = section.Value is { Length: > 0 } single
             ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -61,9 +70,13 @@ internal sealed class ListenBindings
 
     public void Apply(KestrelServerOptions options)
     {
+        // Kestrel reads its configuration, Kestrel:Certificates:Default included, as it starts, after the options are
+        // configured: endpoints handed to its configuration loader are bound then, so https:// ones find that
+        // certificate, and every endpoint keeps the place it was given in.
+        var loader = options.ConfigurationLoader ?? options.Configure();
         foreach (var bind in _binds)
         {
-            bind(options);
+            bind(loader);
         }
     }
 
@@ -85,7 +98,7 @@ internal sealed class ListenBindings
         {
             case ListenEndpointKind.UnixSocket:
                 ClearStaleSocket(endpoint);
-                _binds.Add(o => o.ListenUnixSocket(endpoint.Path!));
+                _binds.Add(l => l.UnixSocketEndpoint(endpoint.Path!));
                 break;
             case ListenEndpointKind.NamedPipe:
                 if (!OperatingSystem.IsWindows())
@@ -93,15 +106,43 @@ internal sealed class ListenBindings
                     throw new MicronStartupException($"Windows named pipe endpoints work only on Windows: {endpoint.Uri}");
                 }
 
-                _binds.Add(o => o.ListenNamedPipe(endpoint.Path!));
+                _binds.Add(l => l.NamedPipeEndpoint(endpoint.Path!));
                 break;
             default:
+                Action<ListenOptions> configure = endpoint.Kind == ListenEndpointKind.Https ? o => UseHttps(o, endpoint) : static _ => { };
                 foreach (var address in Addresses(endpoint))
                 {
-                    _binds.Add(o => o.Listen(address, endpoint.Port));
+                    var at = new IPEndPoint(address, endpoint.Port);
+                    _binds.Add(l => l.Endpoint(at, configure));
                 }
 
                 break;
+        }
+    }
+
+    // Kestrel ignores a value it cannot read and keeps its default: a typo would silently turn h2c off.
+    private static void CheckProtocols(IConfiguration configuration)
+    {
+        if (configuration[ProtocolsKey] is { } value && !Array.Exists(Protocols, p => p.Equals(value, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new MicronStartupException($"{ProtocolsKey}: '{value}' is not {string.Join(", ", Protocols[..^1])} or {Protocols[^1]}");
+        }
+    }
+
+    private static void UseHttps(ListenOptions listen, ListenEndpoint endpoint)
+    {
+        try
+        {
+            listen.UseHttps();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new MicronStartupException(
+                $"{endpoint.Uri} needs a certificate: set --Kestrel:Certificates:Default:Path (a .pfx, with :Password; or a PEM with :KeyPath)", ex);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new MicronStartupException($"{endpoint.Uri}: {ex.Message}", ex); // a certificate without its private key
         }
     }
 
