@@ -13,11 +13,6 @@ namespace Micron.Tests.Hosting;
 /// </summary>
 public sealed class GatewayEndpointTests : IAsyncLifetime, IDisposable
 {
-    private const string FastPathReadsTls = "The gateway's fast path (on with --services none) takes a ClientHello for the "
-        + "start of an HTTP head and waits Micron:Gateway:RequestHeadersTimeout for its end: FastForwarder must hand a "
-        + "connection that does not start with an HTTP method (a TLS record starts with 0x16) over to Kestrel at once. "
-        + "Owned by the gateway rewrite.";
-
     private readonly TestCertificate _certificate = TestCertificate.Create();
     private readonly string _secret = TestHost.NewSecret();
     private TestHost _backend = null!;
@@ -26,12 +21,12 @@ public sealed class GatewayEndpointTests : IAsyncLifetime, IDisposable
         => _backend = await TestHost.StartAsync(
             b => b.Services.AddMicron().AddService<HttpsListenTests.TlsGreeterService>(), "--secret", _secret, "--heartbeat", "500ms");
 
-    [Fact(Skip = FastPathReadsTls)]
-    public Task Https_GatewayWithFastPath_ForwardsOverHttp2()
+    [Fact]
+    public Task Https_Gateway_ForwardsOverHttp2()
         => ForwardsOverHttpsAsync();
 
-    [Fact(Skip = FastPathReadsTls)]
-    public async Task Tcp_GatewayWithFastPath_TurnsATlsClientHelloAwayAtOnce()
+    [Fact]
+    public async Task Tcp_Gateway_TurnsATlsClientHelloAwayAtOnce()
     {
         await using var gateway = await StartGatewayAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -47,11 +42,7 @@ public sealed class GatewayEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public Task Https_GatewayWithoutFastPath_ForwardsOverHttp2()
-        => ForwardsOverHttpsAsync("--Micron:Gateway:FastForwarding=false");
-
-    [Fact]
-    public async Task H2c_GatewayWithFastPath_ForwardsWithPriorKnowledge()
+    public async Task H2c_Gateway_ForwardsWithPriorKnowledge()
     {
         await using var gateway = await StartGatewayAsync("--Kestrel:EndpointDefaults:Protocols=Http2");
         using var client = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) })
