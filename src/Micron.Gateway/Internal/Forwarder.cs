@@ -36,7 +36,8 @@ internal sealed partial class Forwarder : IDisposable
     private readonly ForwarderRequestConfig _upgrade;
 
     public Forwarder(
-        IHttpForwarder forwarder, ServiceRegistry registry, InstanceHealth health, GatewayHost host, IOptions<GatewayOptions> options, ILogger<Forwarder> logger)
+        IHttpForwarder forwarder, ServiceRegistry registry, InstanceHealth health, GatewayHost host, IOptions<GatewayOptions> options,
+        IOptions<Hosting.MicronOptions> micron, ILogger<Forwarder> logger)
     {
         _forwarder = forwarder;
         _registry = registry;
@@ -51,7 +52,7 @@ internal sealed partial class Forwarder : IDisposable
         _https = new ForwarderRequestConfig { ActivityTimeout = _options.UpstreamTimeout, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         _upgrade = new ForwarderRequestConfig { ActivityTimeout = _options.WebSocketIdleTimeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         Invoker = new HttpMessageInvoker(
-            new SocketsHttpHandler
+            Hosting.Internal.InternalTls.Apply(new SocketsHttpHandler
             {
                 UseProxy = false,
                 UseCookies = false,
@@ -63,7 +64,7 @@ internal sealed partial class Forwarder : IDisposable
                 ConnectTimeout = TimeSpan.FromSeconds(5),
                 ActivityHeadersPropagator = null, // traceparent is set by ForwardedHeaders
                 EnableMultipleHttp2Connections = true,
-            },
+            }, micron.Value),
             disposeHandler: true);
     }
 

@@ -96,6 +96,7 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
             _ = app.Services.GetRequiredService<MicronKeyRing>();
             _ = app.Services.GetRequiredService<IpAllowList>();
             _ = app.Services.GetRequiredService<IDiscoveryProvider>();
+            _ = app.Services.GetRequiredService<Rpc.Internal.MicronHttpClient>(); // loads Micron:TrustedCertificate
 
             // Listening before the first request and the first announcement, so the dashboard's figures and its list of
             // instances start with the host.

@@ -33,6 +33,14 @@ public sealed class MicronOptions
     /// </summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>
+    /// Gets or sets a certificate file (PEM or DER) whose holder is trusted as the root of the certificates other
+    /// hosts present on <c>https://</c> (an internal CA, or one self-signed certificate): remote calls, middleware calls
+    /// and a gateway's forwarding to instances then trust those chains instead of the system's roots.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the system's trust store.</value>
+    public string? TrustedCertificate { get; set; }
+
     /// <summary>Gets where <c>udp</c> discovery sends and hears announcements.</summary>
     public UdpDiscoveryOptions Udp { get; } = new();
 

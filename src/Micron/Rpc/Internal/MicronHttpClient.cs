@@ -6,14 +6,16 @@ namespace Micron.Rpc.Internal;
 /// <summary>The host's one client for host-to-host traffic: pooled keep-alive connections, every request signed.</summary>
 internal sealed class MicronHttpClient : IDisposable
 {
-    public MicronHttpClient(MicronKeyRing keys, TimeProvider time)
-        : this(keys, time, new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            UseCookies = false,
-        })
+    public MicronHttpClient(MicronKeyRing keys, TimeProvider time, Microsoft.Extensions.Options.IOptions<Hosting.MicronOptions> options)
+        : this(keys, time, Hosting.Internal.InternalTls.Apply(
+            new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+                UseCookies = false,
+            },
+            options.Value))
     {
     }
 
