@@ -99,6 +99,16 @@ public sealed class HttpsProcessTests : IDisposable
         OneLine(process).ShouldBe($"micron: Kestrel:EndpointDefaults:Protocols: '{protocols}' is not Http1, Http2 or Http1AndHttp2");
     }
 
+    [Fact]
+    public async Task UnloadableTrustedCertificate_ExitsWith1AndOneLine()
+    {
+        var missing = Path.Combine(_certificate.Folder, "missing-ca.pem");
+        await using var process = HostProcess.Start("Hello", ["--listen", "tcp://127.0.0.1:0", $"--Micron:TrustedCertificate={missing}"]);
+
+        (await process.WaitForExitAsync()).ShouldBe(1);
+        OneLine(process).ShouldStartWith($"micron: Micron:TrustedCertificate: cannot load '{missing}': ");
+    }
+
     public void Dispose() => _certificate.Dispose();
 
     private static string OneLine(HostProcess process)
