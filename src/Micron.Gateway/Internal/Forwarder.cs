@@ -147,6 +147,13 @@ internal sealed partial class Forwarder : IDisposable
                 return;
             }
 
+            // The client's body broke its framing or a limit while it was being sent: the client's fault, with its status,
+            // whatever stage YARP saw it at.
+            if (FindBodyError(exception) is { } bodyError)
+            {
+                throw bodyError;
+            }
+
             switch (error.Value)
             {
                 case ForwarderError.Request when IsConnectFailure(exception):
@@ -163,7 +170,7 @@ internal sealed partial class Forwarder : IDisposable
                 case ForwarderError.RequestTimedOut:
                     throw new HttpError(StatusCodes.Status504GatewayTimeout, DidNotAnswer(instance, _options.UpstreamTimeout), ErrorCodes.UpstreamTimeout, exception);
                 case ForwarderError.RequestBodyClient:
-                    throw (Exception?)FindBodyError(exception) ?? new HttpError(
+                    throw new HttpError(
                         context.Response.StatusCode is >= 400 and < 500 and var status ? status : StatusCodes.Status400BadRequest,
                         "the request body could not be read", ErrorCodes.InvalidBody, exception);
                 default:
@@ -198,6 +205,7 @@ internal sealed partial class Forwarder : IDisposable
                     return error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.ResponseHeaders
                         or ForwarderError.ResponseBodyDestination or ForwarderError.RequestBodyDestination
                         && !state.Context.RequestAborted.IsCancellationRequested
+                        && FindBodyError(state.Context.Features.Get<IForwarderErrorFeature>()?.Exception) is null
                             ? Outcome.FromException<HttpResponseMessage>(new HttpRequestException(error.ToString()))
                             : Forwarded;
                 },

@@ -76,6 +76,10 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
     public static MicronApplicationBuilder CreateBuilder(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+
+        // A request line or header ended by a bare LF is a 400, as RFC 9112 allows and as proxies in front of or behind
+        // a Micron host may parse differently (request smuggling). Kestrel reads the switch when it parses.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators", true);
         var commandLine = MicronCommandLine.Parse(args);
         var error = commandLine.Error;
         WebApplicationBuilder inner;

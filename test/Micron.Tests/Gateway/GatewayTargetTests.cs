@@ -7,7 +7,7 @@ namespace Micron.Tests.Gateway;
 /// does): to that service's instance with the target as the client wrote it, never to another host or port, and never
 /// to a service when the path is Micron's own.
 /// </summary>
-public abstract class GatewayTargetTests(GatewayFixture fixture)
+public sealed class GatewayTargetTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
     private const string Service = "anything";
     private static readonly string[] CatchAll = ["GET /{**rest}", "POST /{**rest}"];
@@ -100,9 +100,3 @@ public abstract class GatewayTargetTests(GatewayFixture fixture)
         return (upstream, instance);
     }
 }
-
-/// <summary>On the gateway's epoll transport, with the fast path (the default of a host that runs no service).</summary>
-public sealed class GatewayTargetTestsOnEpoll(GatewayFixture fixture) : GatewayTargetTests(fixture), IClassFixture<GatewayFixture>;
-
-/// <summary>On Kestrel's sockets transport.</summary>
-public sealed class GatewayTargetTestsOnSockets(SocketsGatewayFixture fixture) : GatewayTargetTests(fixture), IClassFixture<SocketsGatewayFixture>;

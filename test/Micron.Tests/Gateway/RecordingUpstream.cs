@@ -65,25 +65,6 @@ public sealed class RecordingUpstream : IAsyncDisposable
     /// <summary>Starts listening on an ephemeral loopback port; every request gets <paramref name="answer"/>.</summary>
     public static RecordingUpstream Start(string answer = Ok) => new(Encoding.Latin1.GetBytes(answer));
 
-    /// <summary>
-    /// Writes <paramref name="bytes"/> on every open connection, unasked, as a broken instance might after an answer.
-    /// Only for connections with no request in flight: the bytes would otherwise be the start of its answer.
-    /// </summary>
-    public async Task WriteUnaskedAsync(string bytes)
-    {
-        foreach (var (client, _) in _connections)
-        {
-            try
-            {
-                await client.GetStream().WriteAsync(Encoding.Latin1.GetBytes(bytes), _stop.Token);
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
-            {
-                // Closed by the gateway already.
-            }
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -38,7 +38,12 @@ internal sealed partial class MicronErrorMiddleware(RequestDelegate next, ILogge
     private async Task HandleAsync(HttpContext context, Exception exception)
     {
         var (status, code, message) = ErrorResponse.Describe(exception);
-        if (status >= StatusCodes.Status500InternalServerError)
+        if (status >= StatusCodes.Status500InternalServerError && exception is HttpError)
+        {
+            // An error the code raised on purpose (an instance that failed, a service with no instance): one line.
+            LogServerFailure(logger, context.Request.Method, context.Request.Path, status, code, message);
+        }
+        else if (status >= StatusCodes.Status500InternalServerError)
         {
             LogServerError(logger, exception, context.Request.Method, context.Request.Path, status);
         }
@@ -61,6 +66,9 @@ internal sealed partial class MicronErrorMiddleware(RequestDelegate next, ILogge
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "{Method} {Path} failed with {Status}")]
     private static partial void LogServerError(ILogger logger, Exception exception, string method, PathString path, int status);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Method} {Path} answered {Status} {Code}: {Message}")]
+    private static partial void LogServerFailure(ILogger logger, string method, PathString path, int status, string code, string message);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "{Method} {Path} answered {Status}: {Message}")]
     private static partial void LogClientError(ILogger logger, Exception exception, string method, PathString path, int status, string message);
