@@ -3,24 +3,64 @@ using Micron.Benchmarks.Load;
 
 namespace Micron.Benchmarks.Runner;
 
-/// <summary>Row 4: the gateway in front of a backend, against calling the backend directly, bare YARP and nginx.</summary>
+/// <summary>
+/// Rows 4 and 8: the gateway in front of a backend, against calling the backend directly and through its peers. Both
+/// rows run on one set of servers, started once: row 4 forwards HTTP requests, row 8 WebSocket messages.
+/// </summary>
 internal sealed partial class BenchRun
 {
     private async Task GatewayRowsAsync()
     {
-        Log("row 4: gateway vs direct vs bare YARP vs nginx");
         var directories = new List<DirectoryInfo>();
         var servers = new List<ServerProcess>();
         try
         {
             var (backend, gateway) = await StartGatewayAsync(servers);
+            var yarp = Started(await StartYarpAsync(backend, inline: false), servers);
+            if (Wanted(4))
+            {
+                await ProxyHopRowsAsync(backend, gateway, yarp, servers, directories);
+            }
+
+            if (Wanted(8))
+            {
+                await WebSocketRowsAsync(backend, gateway, yarp);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException or System.Net.Sockets.SocketException)
+        {
+            foreach (var row in new[] { 4, 8 }.Where(Wanted))
+            {
+                _failures.Add($"row {row}: {ex.Message}");
+                _rows.Add(Row(row.ToString(CultureInfo.InvariantCulture), "gateway", "could not run: " + ex.Message.Split('\n')[0], "-", "-", "-"));
+            }
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+
+            foreach (var directory in directories)
+            {
+                directory.Delete(recursive: true);
+            }
+        }
+    }
+
+    private async Task ProxyHopRowsAsync(
+        ServerProcess backend, ServerProcess gateway, (ServerProcess? Server, string Name) yarp, List<ServerProcess> servers, List<DirectoryInfo> directories)
+    {
+        Log("row 4: gateway vs direct vs bare YARP vs nginx");
+        try
+        {
             List<Proxy> proxies = [HelloThrough("backend directly", "direct", backend, null), HelloThrough("Micron gateway", "gateway", gateway, gateway)];
             var missing = new List<string>();
             void Add((ServerProcess? Server, string Name) peer, string label, string? name = null)
             {
                 if (peer.Server is { } server)
                 {
-                    servers.Add(server);
                     proxies.Add(HelloThrough(name ?? peer.Name, label, server, server));
                 }
                 else
@@ -30,20 +70,20 @@ internal sealed partial class BenchRun
             }
 
             // Bare YARP twice: as it comes, and with the inline scheduling a dedicated gateway has, so that the second
-            // pair differs by its code only (the quick run, a smoke test, starts the first only: the same code).
-            Add(await StartYarpAsync(backend, inline: false), "YARP");
+            // pair differs by its code only (the quick run, a smoke test, has the first only: the same code).
+            Add(yarp, "YARP");
             if (!quick)
             {
-                Add(await StartYarpAsync(backend, inline: true), "YARP inline");
+                Add(Started(await StartYarpAsync(backend, inline: true), servers), "YARP inline");
             }
 
             // nginx twice: as a bare proxy_pass (X-Forwarded-For only), and sending the X-Forwarded-* headers the gateway
             // sends too (as YARP does by default), so that the backend parses the same headers behind both.
-            var nginx = await StartNginxAsync(backend, forwardedHeaders: false, directories);
+            var nginx = Started(await StartNginxAsync(backend, forwardedHeaders: false, directories), servers);
             Add(nginx, "nginx");
             if (nginx.Server is not null)
             {
-                Add(await StartNginxAsync(backend, forwardedHeaders: true, directories), "nginx", nginx.Name + " with X-Forwarded-Proto and -Host");
+                Add(Started(await StartNginxAsync(backend, forwardedHeaders: true, directories), servers), "nginx", nginx.Name + " with X-Forwarded-Proto and -Host");
             }
 
             await MeasureInRoundsAsync(proxies, backend, quick ? Runs : 5, "request");
@@ -73,14 +113,17 @@ internal sealed partial class BenchRun
             _failures.Add("row 4: " + ex.Message);
             _rows.Add(Row("4", "gateway", "could not run: " + ex.Message.Split('\n')[0], "-", "-", "-"));
         }
-        finally
+    }
+
+    /// <summary>Adds a peer that started to <paramref name="servers"/>, to be stopped with them.</summary>
+    private static (ServerProcess? Server, string Name) Started((ServerProcess? Server, string Name) peer, List<ServerProcess> servers)
+    {
+        if (peer.Server is { } server)
         {
-            await StopAllAsync(servers);
-            foreach (var directory in directories)
-            {
-                directory.Delete(recursive: true);
-            }
+            servers.Add(server);
         }
+
+        return peer;
     }
 
     /// <summary>Starts a backend, then a gateway that runs no service and forwards to it; both are added to <paramref name="servers"/>.</summary>
@@ -96,14 +139,6 @@ internal sealed partial class BenchRun
         var gateway = await ServerProcess.StartAsync(dotnet, [self, "serve", "gateway", "{port}", .. quiet], "/hello/ready");
         servers.Add(gateway);
         return (backend, gateway);
-    }
-
-    private static async Task StopAllAsync(List<ServerProcess> servers)
-    {
-        foreach (var server in servers)
-        {
-            await server.DisposeAsync();
-        }
     }
 
     /// <summary><c>GET /hello/world</c> sent to <paramref name="target"/>, which is <paramref name="proxy"/> or the backend.</summary>

@@ -3,28 +3,24 @@ using Micron.Benchmarks.Load;
 
 namespace Micron.Benchmarks.Runner;
 
-/// <summary>Row 8: WebSocket messages echoed by a backend, through the gateway against directly and through bare YARP.</summary>
+/// <summary>Row 8: WebSocket messages echoed by row 4's backend, through the gateway against directly and through bare YARP.</summary>
 internal sealed partial class BenchRun
 {
-    private async Task WebSocketRowsAsync()
+    private async Task WebSocketRowsAsync(ServerProcess backend, ServerProcess gateway, (ServerProcess? Server, string Name) yarp)
     {
         Log("row 8: WebSocket echo, gateway vs direct vs bare YARP");
-        var servers = new List<ServerProcess>();
         try
         {
-            var (backend, gateway) = await StartGatewayAsync(servers);
             List<Proxy> sides = [EchoThrough("backend directly", "direct", backend, null), EchoThrough("Micron gateway", "gateway", gateway, gateway)];
-            var (yarp, yarpName) = await StartYarpAsync(backend, inline: false);
-            if (yarp is not null)
+            if (yarp.Server is { } server)
             {
-                servers.Add(yarp);
-                sides.Add(EchoThrough(yarpName, "YARP", yarp, yarp));
+                sides.Add(EchoThrough(yarp.Name, "YARP", server, server));
             }
 
             await MeasureInRoundsAsync(sides, backend, Runs, "message");
             var (direct, micron) = (sides[0], sides[1]);
             var peer = sides.Count > 2 ? sides[2] : null;
-            string Peer(Func<Proxy, string> show) => peer is null ? yarpName : $"{peer.Name}: {show(peer)}";
+            string Peer(Func<Proxy, string> show) => peer is null ? yarp.Name : $"{peer.Name}: {show(peer)}";
             var echo = $"WebSocket echo ({WebSocketLoadGenerator.MessageSize}-byte messages, each socket awaiting its echo before the next)";
             _rows.Add(Row("8", $"{echo}: messages/s with 32 sockets, median of the rounds (higher is better; ratios are the median of the rounds' ratios, each round's after it)",
                 $"Micron gateway: {micron.Rps:N0}", $"backend directly: {direct.Rps:N0}", Rounds(micron.RoundRps, direct.RoundRps),
@@ -37,10 +33,6 @@ internal sealed partial class BenchRun
         {
             _failures.Add("row 8: " + ex.Message);
             _rows.Add(Row("8", "WebSocket echo", "could not run: " + ex.Message.Split('\n')[0], "-", "-", "-"));
-        }
-        finally
-        {
-            await StopAllAsync(servers);
         }
     }
 

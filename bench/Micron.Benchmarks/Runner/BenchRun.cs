@@ -55,7 +55,7 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
             await RemoteCallRowsAsync();
         }
 
-        if (Wanted(4))
+        if (Wanted(4) || Wanted(8))
         {
             await GatewayRowsAsync();
         }
@@ -70,10 +70,6 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
         }
 
         NotBuilt(7, "RabbitMQ RPC: calls/s", "vs a raw RabbitMQ.Client loop", null);
-        if (Wanted(8))
-        {
-            await WebSocketRowsAsync();
-        }
 
         var markdown = Render(clock.Elapsed);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
