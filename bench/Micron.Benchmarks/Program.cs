@@ -7,8 +7,9 @@ using Micron.Benchmarks.Load;
 using Micron.Benchmarks.Runner;
 
 // run [--quick] [--out FILE] [--rows 2,3]  the side-by-side table of bench/run (--rows: only those rows)
-// serve KIND PORT [ARGS]                one server under test (started by `run`): bare, route, micro, rpc, rpc-baseline
+// serve KIND PORT [ARGS]                one server under test (started by `run`): bare, route, micro, rpc, rpc-baseline, gateway-backend, gateway
 // load URL [-c N] [-d SECONDS] [-r RATE] [-H "Name: value" ...] closed-loop (or, with a rate, open-loop) HTTP load
+// load-ws URL [-c N] [-d SECONDS]       closed-loop WebSocket echo load (row 8's), e.g. ws://127.0.0.1:PORT/echo/socket
 // probe-rpc CONCURRENCY SECONDS [CASE]  where remote-call time goes: calls/s and server and client CPU per call, four ways
 // anything else                         BenchmarkDotNet (--filter '*', --quick)
 switch (args.FirstOrDefault())
@@ -32,6 +33,14 @@ switch (args.FirstOrDefault())
             ? await HttpLoadGenerator.OpenLoopAsync(target, request, connections, double.Parse(rate, CultureInfo.InvariantCulture), duration, CancellationToken.None)
             : await HttpLoadGenerator.ClosedLoopAsync(target, request, connections, duration, CancellationToken.None);
         Console.WriteLine(result);
+        return 0;
+    case "load-ws":
+        var echo = await WebSocketLoadGenerator.EchoAsync(
+            new Uri(args[1]),
+            int.Parse(Option("-c") ?? "32", CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(double.Parse(Option("-d") ?? "5", CultureInfo.InvariantCulture)),
+            CancellationToken.None);
+        Console.WriteLine(echo);
         return 0;
     default:
         // In-process toolchain: the generated-project toolchain would restore against the partial package mirror.

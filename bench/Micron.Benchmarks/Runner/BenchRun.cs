@@ -55,7 +55,7 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
             await RemoteCallRowsAsync();
         }
 
-        if (Wanted(4))
+        if (Wanted(4) || Wanted(8))
         {
             await GatewayRowsAsync();
         }
@@ -499,8 +499,8 @@ internal sealed partial class BenchRun(bool quick, string output, string root, I
             .AppendLine($"Machine: {Machine.Describe()}.")
             .AppendLine()
             .AppendLine($"Mode: {(quick ? "quick (smoke run; figures are not comparable)" : "full")}; every figure is the median of {Runs} runs "
-                + $"of {_measure.TotalSeconds:0.#} s after {_warmup.TotalSeconds:0.#} s of warm-up ({_settle.TotalSeconds:0.#} s for every side of rows 3 to 5; "
-                + $"rows 3 to 5 measure Micron and its baseline in interleaved rounds, each in turn, {Runs} of them ({(quick ? Runs : 5)} for row 4's throughput and CPU), "
+                + $"of {_measure.TotalSeconds:0.#} s after {_warmup.TotalSeconds:0.#} s of warm-up ({_settle.TotalSeconds:0.#} s for every side of rows 3, 4, 5 and 8; "
+                + $"those rows measure Micron, its baseline and its peers in interleaved rounds, each in turn, {Runs} of them ({(quick ? Runs : 5)} for row 4's throughput and CPU), "
                 + "and their ratio is the median of the rounds' ratios, each round's shown after it); servers pinned to CPU 0 (.NET ones with DOTNET_TC_DelaySingleProcMultiplier=1) and the load generator to CPU 1; "
                 + $"the whole run took {elapsed.TotalSeconds:0} s. Ratios are Micron / baseline.")
             .AppendLine()

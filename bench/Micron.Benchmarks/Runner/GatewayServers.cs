@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Micron.Hosting;
 using Micron.Services;
 using Microsoft.AspNetCore.Builder;
@@ -6,7 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Micron.Benchmarks.Runner;
 
-/// <summary>Row 4's servers: a backend (hello and a streamed body) and a gateway that runs no service and forwards to it.</summary>
+/// <summary>
+/// Rows 4 and 8's servers: a backend (hello, a streamed body, a WebSocket echo) and a gateway that runs no service and
+/// forwards to it.
+/// </summary>
 internal static class GatewayServers
 {
     public static async Task<int> ServeAsync(string kind, int port, string[] args)
@@ -18,7 +22,7 @@ internal static class GatewayServers
         }
 
         var builder = MicronApplication.CreateBuilder([.. args, "--listen", $"tcp://127.0.0.1:{port}", .. kind == "gateway" ? (string[])["--services", "none"] : []]);
-        builder.Services.AddMicron().AddService<HelloServerBenchmarks.HelloService>().AddService<StreamService>().AddGateway();
+        builder.Services.AddMicron().AddService<HelloServerBenchmarks.HelloService>().AddService<StreamService>().AddService<EchoService>().AddGateway();
         await builder.Build().RunAsync();
         return Environment.ExitCode;
     }
@@ -38,5 +42,34 @@ internal static class GatewayServers
                     await context.Response.Body.WriteAsync(Chunk, context.RequestAborted);
                 }
             });
+    }
+
+    /// <summary><c>/echo/socket</c>: a WebSocket that sends every message back as it came.</summary>
+    public sealed class EchoService : MicronService
+    {
+        protected override void Map(IServiceRoutes routes) => routes.MapWebSocket("/echo/socket", EchoAsync);
+
+        private static async Task EchoAsync(HttpContext context, WebSocket socket)
+        {
+            var buffer = new byte[4096];
+            try
+            {
+                while (true)
+                {
+                    var received = await socket.ReceiveAsync(buffer.AsMemory(), context.RequestAborted);
+                    if (received.MessageType == WebSocketMessageType.Close)
+                    {
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                        return;
+                    }
+
+                    await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // The client went away.
+            }
+        }
     }
 }
