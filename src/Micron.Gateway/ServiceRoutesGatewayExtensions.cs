@@ -55,7 +55,7 @@ public static class ServiceRoutesGatewayExtensions
         where TBuilder : IEndpointConventionBuilder
         => builder.WithMetadata(new GatewayMiddlewareMetadata([GatewayRouteExtensionsNames.Layout]));
 
-    /// <summary>Accepts WebSockets at <paramref name="path"/>; a gateway tunnels clients' sockets to this service.</summary>
+    /// <summary>Accepts WebSockets at <paramref name="path"/>; a gateway forwards clients' sockets (HTTP/1.1 or HTTP/2) to this service.</summary>
     /// <param name="routes">The service's routes.</param>
     /// <param name="path">The upgrade path, for example <c>/chat/socket</c>.</param>
     /// <param name="handler">Serves one accepted socket until it closes.</param>

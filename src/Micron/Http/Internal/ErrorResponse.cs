@@ -44,10 +44,10 @@ internal static class ErrorResponse
 
     /// <summary>
     /// An error's body in the host's format: the message as plain text (or <paramref name="stack"/>, when given), or a
-    /// problem document. Also what the gateway's fast path writes below Kestrel's HTTP layer.
+    /// problem document.
     /// </summary>
     /// <returns>The body's bytes and its content type.</returns>
-    public static (byte[] Body, string ContentType) Encode(
+    private static (byte[] Body, string ContentType) Encode(
         MicronHttpOptions options, JsonSerializerOptions json, int status, string code, string message, string traceId, string? stack)
     {
         if (options.ErrorFormat == ErrorFormat.PlainText)
