@@ -62,7 +62,7 @@ public class MicronCliTests : IAsyncLifetime
         var (code, _, error) = await RunAsync(["ls", "--secret", "not-the-secret-0123456789"], withSecret: false);
 
         code.ShouldBe(1);
-        error.ShouldContain("401 unauthorized");
+        error.ShouldContain("401 signature_invalid");
     }
 
     [Fact]

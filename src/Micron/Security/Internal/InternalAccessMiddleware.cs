@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using Micron.Http;
 using Micron.Http.Internal;
@@ -15,8 +16,8 @@ namespace Micron.Security.Internal;
 /// else who gives the secret (see <see cref="Hosting.DashboardOptions"/>).
 /// </summary>
 internal sealed partial class InternalAccessMiddleware(
-    RequestDelegate next, MicronKeyRing keys, SignatureVerifier verifier, IpAllowList allowList, IOptions<Hosting.MicronOptions> options,
-    ILogger<InternalAccessMiddleware> logger)
+    RequestDelegate next, MicronKeyRing keys, SignatureVerifier verifier, HostAudience audience, IpAllowList allowList,
+    IOptions<Hosting.MicronOptions> options, ILogger<InternalAccessMiddleware> logger)
 {
     public const string Prefix = "/_micron";
 
@@ -96,10 +97,37 @@ internal sealed partial class InternalAccessMiddleware(
             return SecurityErrors.Unauthorized;
         }
 
-        // The body is part of what was signed: read it (bounded) before anything acts on it.
-        var body = await request.ReadBufferAsync(options.Value.MaxMessageSize, context.RequestAborted).ConfigureAwait(false);
+        // Whatever the headers decide is decided before a byte of the body is read: a forged or replayed request with a
+        // large body costs this host nothing but its headers.
+        if (verifier.Check(signature, audience.Accepted, out var parts, out var key) is { } refused)
+        {
+            return refused;
+        }
+
+        // The body is part of what was signed: read it (bounded, 413 from Content-Length before reading), hashing it as
+        // it arrives, before anything acts on it. The endpoint gets the same buffer.
+        var hash = BodyHashes.Rent();
+        try
+        {
+            await request.ReadBufferAsync(options.Value.MaxMessageSize, hash, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch
+        {
+            hash.Dispose(); // holding part of a body: never reused
+            throw;
+        }
+
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
-        return verifier.Verify(signature, request.Method, target, body.Span);
+        var code = Complete(verifier, parts, key!, request.Method, target, hash);
+        BodyHashes.Return(hash);
+        return code;
+    }
+
+    private static string? Complete(SignatureVerifier verifier, in SignatureParts parts, MicronKey key, string method, string target, IncrementalHash hash)
+    {
+        Span<byte> bodyHash = stackalloc byte[SHA256.HashSizeInBytes];
+        hash.GetHashAndReset(bodyHash);
+        return verifier.Complete(parts, key, method, target, bodyHash);
     }
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Refused {Method} {Path} from {Address}: {Code}")]
