@@ -12,8 +12,8 @@ namespace Micron.Security.Internal;
 /// <summary>
 /// Guards every internal endpoint under <c>/_micron/</c> except the health probes: the allow list first
 /// (403 <c>ip_not_allowed</c>), then the shared secret (<c>Authorization: Bearer</c>) or a valid
-/// <c>Micron-Signature</c> (401 with the reason). The dashboard is open to a browser on this machine, and to anyone
-/// else who gives the secret (see <see cref="Hosting.DashboardOptions"/>).
+/// <c>Micron-Signature</c> (401 with the reason). The dashboard asks people for the secret (HTTP Basic, or a bearer
+/// token), and lets a local browser in without it only where <see cref="Hosting.DashboardOptions.Access"/> says so.
 /// </summary>
 internal sealed partial class InternalAccessMiddleware(
     RequestDelegate next, MicronKeyRing keys, SignatureVerifier verifier, HostAudience audience, IpAllowList allowList,
@@ -50,9 +50,9 @@ internal sealed partial class InternalAccessMiddleware(
         await ErrorResponse.WriteAsync(context, status, code, SecurityErrors.Message(code), null).ConfigureAwait(false);
     }
 
-    // The dashboard is for people: a browser on this machine needs nothing (unless the options say otherwise, or the
-    // request came through a proxy, which would make every visitor look local); anyone else gives the secret, as a
-    // bearer token or as the password of HTTP Basic.
+    // The dashboard is for people: they give the secret, as a bearer token or as the password of HTTP Basic (a browser
+    // asks for it). Where the options open it to loopback, a local request needs nothing, unless it names a proxy; a
+    // proxy on this machine that names nobody makes every visitor look local, which is why that is opt-in.
     private string? AuthenticateViewer(HttpContext context)
     {
         var request = context.Request;
