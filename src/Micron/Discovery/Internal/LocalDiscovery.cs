@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Micron.Hosting;
 using Micron.Security;
-using Micron.Security.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace Micron.Discovery.Internal;
