@@ -1,11 +1,14 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Micron.Security;
 using Micron.Security.Internal;
 
 namespace Micron.Cli;
 
-/// <summary>Talks to a host's internal endpoints with <c>Authorization: Bearer &lt;secret&gt;</c>.</summary>
+/// <summary>
+/// Talks to a host's internal endpoints with requests signed as hosts sign theirs (<c>Micron-Signature</c>, for the host
+/// the URL names): the secret itself never crosses the network, and a captured request is good for nothing else.
+/// </summary>
 internal sealed class InternalClient(HttpClient http) : IDisposable
 {
     public static InternalClient Create(string url, string? secret)
@@ -13,9 +16,18 @@ internal sealed class InternalClient(HttpClient http) : IDisposable
         secret ??= Environment.GetEnvironmentVariable("MICRON_SECRET") is { Length: > 0 } fromEnvironment
             ? fromEnvironment
             : KeyFile.ReadOrCreate(KeyFile.DefaultPath);
-        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return new InternalClient(http);
+        MicronKey key;
+        try
+        {
+            key = new MicronKey(secret);
+        }
+        catch (ArgumentException)
+        {
+            throw new CliException("--secret: a Micron secret has at least 16 characters");
+        }
+
+        var signing = new SigningHandler(new MicronKeyRing([key]), TimeProvider.System, new SocketsHttpHandler());
+        return new InternalClient(new HttpClient(signing) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) });
     }
 
     public async Task<JsonElement> ServicesAsync(CancellationToken cancellationToken)
@@ -104,7 +116,11 @@ internal sealed class InternalClient(HttpClient http) : IDisposable
         try
         {
             var problem = JsonDocument.Parse(text).RootElement;
-            throw new CliException($"{(int)response.StatusCode} {problem.GetProperty("code").GetString()}: {problem.GetProperty("detail").GetString()}");
+            var code = problem.GetProperty("code").GetString();
+            var hint = code == "signature_audience"
+                ? $" (it does not know itself as {MicronSignature.AudienceOf(http.BaseAddress!)}: use the URL it announces, or start it with --public-url)"
+                : string.Empty;
+            throw new CliException($"{(int)response.StatusCode} {code}: {problem.GetProperty("detail").GetString()}{hint}");
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -45,7 +45,7 @@ internal static class RpcProbe
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, rpc) { Content = new ByteArrayContent(envelope) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.TryAddWithoutValidation("Micron-Signature", Micron.Security.MicronSignature.Create(key, "POST", rpc.PathAndQuery, envelope, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+                request.Headers.TryAddWithoutValidation("Micron-Signature", Micron.Security.MicronSignature.Create(key, "POST", Micron.Security.MicronSignature.AudienceOf(rpc), rpc.PathAndQuery, envelope, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
                 using var r = await unsigned.SendAsync(request);
                 _ = await r.Content.ReadFromJsonAsync<Quote>();
             }, micronServer),

@@ -44,6 +44,7 @@ public static class MicronServiceCollectionExtensions
             services.TryAddSingleton(static sp => KeyRingFactory.Create(sp.GetRequiredService<IOptions<MicronOptions>>().Value));
             services.TryAddSingleton(static sp => new IpAllowList(sp.GetRequiredService<IOptions<MicronOptions>>().Value.AllowIp));
             services.TryAddSingleton<SignatureVerifier>();
+            services.TryAddSingleton<HostAudience>();
             services.TryAddSingleton<MicronHttpClient>();
 
             // Remote calls and discovery; discovery starts first, so remote services are found before any InitAsync.

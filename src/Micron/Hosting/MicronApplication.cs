@@ -126,6 +126,8 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
             LogAccepting(Logger, url);
         }
 
+        LogWhereTheDashboardIs();
+
         // On one CPU (a container limited to one, or taskset) .NET waits ten times longer before it recompiles hot
         // code with full optimization, and restarts that wait whenever new code runs: a busy host takes tens of
         // seconds instead of a few to reach its speed. The multiplier can only be set before the process starts.
@@ -184,6 +186,25 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
     RequestDelegate IApplicationBuilder.Build() => ((IApplicationBuilder)_app).Build();
 
     IApplicationBuilder IEndpointRouteBuilder.CreateApplicationBuilder() => ((IEndpointRouteBuilder)_app).CreateApplicationBuilder();
+
+    // The dashboard asks for the secret: say where it is, since by default nobody typed one.
+    private void LogWhereTheDashboardIs()
+    {
+        var options = _app.Services.GetService<Microsoft.Extensions.Options.IOptions<MicronOptions>>()?.Value;
+        if (options is not { Dashboard.Enabled: true } || Urls.FirstOrDefault(static u => u.StartsWith("http", StringComparison.Ordinal)) is not { } url)
+        {
+            return;
+        }
+
+        var dashboard = url.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal) + "/_micron/dashboard";
+        var access = options.Dashboard.Access == DashboardAccess.Loopback ? "open to this machine (Micron:Dashboard:Access=Loopback)"
+            : options.Secrets.Count > 0 ? "any user name, the secret as password"
+            : $"any user name, the secret in {Security.Internal.KeyFile.DefaultPath} as password";
+        LogDashboard(Logger, dashboard, access);
+    }
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Information, Message = "Dashboard at {Url}: {Access}")]
+    private static partial void LogDashboard(ILogger logger, string url, string access);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Accepting connections on {Url}")]
     private static partial void LogAccepting(ILogger logger, string url);

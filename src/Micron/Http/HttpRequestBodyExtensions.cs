@@ -22,13 +22,19 @@ public static class HttpRequestBodyExtensions
     /// 413 <c>Body exceeded {limit} limit</c> when the body is larger than <paramref name="limit"/> (checked against
     /// <c>Content-Length</c> first and while reading); 400 <c>Invalid body</c> when the body cannot be read.
     /// </exception>
-    public static async ValueTask<ReadOnlyMemory<byte>> ReadBufferAsync(
+    public static ValueTask<ReadOnlyMemory<byte>> ReadBufferAsync(
         this HttpRequest request, BodyLimit? limit = null, CancellationToken cancellationToken = default)
+        => request.ReadBufferAsync(limit, null, cancellationToken);
+
+    /// <summary>Reads the whole request body as <see cref="ReadBufferAsync(HttpRequest, BodyLimit?, CancellationToken)"/> does, feeding it to <paramref name="hash"/> as it arrives.</summary>
+    internal static async ValueTask<ReadOnlyMemory<byte>> ReadBufferAsync(
+        this HttpRequest request, BodyLimit? limit, System.Security.Cryptography.IncrementalHash? hash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var max = limit ?? DefaultLimit(request);
         if (request.HttpContext.Features.Get<BufferedBody>() is { } cached)
         {
+            hash?.AppendData(cached.Bytes);
             return cached.Length > max.Bytes ? throw BodyErrors.TooLarge(max) : cached.Bytes;
         }
 
@@ -37,7 +43,7 @@ public static class HttpRequestBodyExtensions
             throw BodyErrors.TooLarge(max);
         }
 
-        var bytes = await BodyBuffer.ReadAsync(request, max, cancellationToken).ConfigureAwait(false);
+        var bytes = await BodyBuffer.ReadAsync(request, max, hash, cancellationToken).ConfigureAwait(false);
         request.HttpContext.Features.Set(new BufferedBody(bytes));
         request.Body = new MemoryStream(bytes, writable: false);
         return bytes;

@@ -62,7 +62,22 @@ public class MicronCliTests : IAsyncLifetime
         var (code, _, error) = await RunAsync(["ls", "--secret", "not-the-secret-0123456789"], withSecret: false);
 
         code.ShouldBe(1);
-        error.ShouldContain("401 unauthorized");
+        error.ShouldContain("401 signature_invalid");
+    }
+
+    [Fact]
+    public async Task Issue_15_HostThatDoesNotKnowItselfByTheUrl_RefusesTheSignature_AndTheCommandSaysWhy()
+    {
+        // On every interface, the host answers on any loopback address, but knows itself as 127.0.0.1, not 127.0.0.2.
+        await using var wide = await TestHost.StartAsync(b => b.Services.AddMicron().AddShop(), "--secret", _secret, "--listen", "tcp://0.0.0.0:0", "--discovery", "none");
+        var elsewhere = $"http://127.0.0.2:{wide.BaseAddress.Port}";
+
+        var (code, _, error) = await RunAsync(["ls", "--url", elsewhere], withSecret: true, withUrl: false);
+
+        code.ShouldBe(1);
+        error.ShouldContain("401 signature_audience");
+        error.ShouldContain("--public-url");
+        (await RunAsync(["ls", "--url", wide.BaseAddress.ToString()], withSecret: true, withUrl: false)).Code.ShouldBe(0);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public class DashboardBrowserTests
     public async Task Dashboard_ShowsTheShopsServicesAndRoutes_AndAnInstanceGoingDown()
     {
         // The Shop in micro mode: a pure gateway in front, services in two processes behind it.
-        string[] common = ["--listen", "tcp://127.0.0.1:0", "--secret", TestHost.NewSecret(), "--heartbeat", "200ms", "--data-dir", Directory.CreateTempSubdirectory("micron-dash-").FullName];
+        var secret = TestHost.NewSecret();
+        string[] common = ["--listen", "tcp://127.0.0.1:0", "--secret", secret, "--heartbeat", "200ms", "--data-dir", Directory.CreateTempSubdirectory("micron-dash-").FullName];
         await using var account = HostProcess.Start("Shop", ["--services", "account,calculator", .. common]);
         await account.WaitForListeningAsync();
         await using var rest = HostProcess.Start("Shop", ["--services", "home,chat,orders", .. common]);
@@ -34,8 +35,14 @@ public class DashboardBrowserTests
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         });
-        var page = await browser.NewPageAsync();
-        var response = await page.GotoAsync(new Uri(front, "/_micron/dashboard").ToString());
+        // A browser is asked for the secret (HTTP Basic): without it, nothing; given it, the page and its data.
+        var dashboard = new Uri(front, "/_micron/dashboard").ToString();
+        var stranger = await browser.NewContextAsync();
+        var refused = await stranger.APIRequest.GetAsync(dashboard);
+        refused.Status.ShouldBe(401);
+        refused.Headers["www-authenticate"].ShouldStartWith("Basic");
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { HttpCredentials = new HttpCredentials { Username = "me", Password = secret } });
+        var response = await page.GotoAsync(dashboard);
         response!.Status.ShouldBe(200);
 
         var services = page.GetByTestId("services");

@@ -15,7 +15,7 @@ namespace Micron.Tests.Dashboard;
 public class DashboardTests
 {
     [Fact]
-    public async Task Page_FromLoopback_IsServedWithItsScriptAndStyle()
+    public async Task Page_WithTheSecret_IsServedWithItsScriptAndStyle()
     {
         await using var host = await StartAsync();
 
@@ -71,6 +71,7 @@ public class DashboardTests
         var secret = TestHost.NewSecret();
         string[] common = ["--secret", secret, "--heartbeat", "1s"];
         await using var front = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<ShopService>().AddService<StockService>(), ["--services", "shop", .. common]);
+        front.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         var stock = await TestHost.StartAsync(b => b.Services.AddMicron().AddService<ShopService>().AddService<StockService>(), ["--services", "stock", .. common]);
         try
         {
@@ -124,11 +125,34 @@ public class DashboardTests
     public async Task LoopbackAccess_ThroughAProxy_NeedsTheSecret()
     {
         var secret = TestHost.NewSecret();
-        await using var host = await StartAsync("--secret", secret);
+        await using var host = await StartAsync("--secret", secret, "--Micron:Dashboard:Access=Loopback");
         using var proxied = new HttpRequestMessage(HttpMethod.Get, "/_micron/dashboard/data");
         proxied.Headers.Add("X-Forwarded-For", "203.0.113.9");
 
         (await host.Client.SendAsync(proxied)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Issue_15_FromLoopback_WithoutTheSecret_Is401_ByDefault()
+    {
+        // A reverse proxy on the same machine that adds no X-Forwarded-For looks exactly like this client.
+        var secret = TestHost.NewSecret();
+        await using var host = await StartAsync("--secret", secret);
+
+        var response = await host.Client.GetAsync("/_micron/dashboard/data");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldStartWith("Basic realm=\"Micron dashboard\"");
+        (await host.Client.GetAsync("/_micron/dashboard")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await GetAsync(host, "/_micron/dashboard/data", Basic("", secret))).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task OpenOnLoopback_OptedIn_LetsALocalBrowserIn_WithoutTheSecret()
+    {
+        await using var host = await StartWithAsync("--Micron:Dashboard:Access=Loopback");
+
+        (await host.Client.GetAsync("/_micron/dashboard/data")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -193,7 +217,21 @@ public class DashboardTests
         LatencyHistogram.Percentile(counts, 0, 0.5).ShouldBeNull();
     }
 
-    private static Task<TestHost> StartAsync(params string[] args)
+    /// <summary>A host whose client gives the secret as a browser does once asked (HTTP Basic), unless the test brings its own.</summary>
+    private static async Task<TestHost> StartAsync(params string[] args)
+    {
+        if (args.Contains("--secret"))
+        {
+            return await StartWithAsync(args);
+        }
+
+        var secret = TestHost.NewSecret();
+        var host = await StartWithAsync(["--secret", secret, .. args]);
+        host.Client.DefaultRequestHeaders.Authorization = Basic("browser", secret);
+        return host;
+    }
+
+    private static Task<TestHost> StartWithAsync(params string[] args)
         => TestHost.StartAsync(b => b.Services.AddMicron().AddService<ShopService>(), args);
 
     private static async Task<JsonElement> DataAsync(HttpClient client)

@@ -43,10 +43,12 @@ public sealed class LocalDiscoveryListenTests : IDisposable
     private readonly ServiceRegistry _registry;
     private readonly LocalDiscovery _discovery;
 
+    private readonly MicronKey _key = new(TestHost.NewSecret());
+
     public LocalDiscoveryListenTests()
     {
         _registry = new ServiceRegistry(_time, NullLogger<ServiceRegistry>.Instance);
-        _discovery = new LocalDiscovery(_registry, new MicronKeyRing([new MicronKey(TestHost.NewSecret())]), _time, NullLogger<LocalDiscovery>.Instance);
+        _discovery = new LocalDiscovery(_registry, new MicronKeyRing([_key]), _time, NullLogger<LocalDiscovery>.Instance);
     }
 
     public void Dispose()
@@ -105,13 +107,13 @@ public sealed class LocalDiscoveryListenTests : IDisposable
         _registry.InstancesOf("account").Count.ShouldBe(1);
     }
 
-    /// <summary>Writes an instance's file as its host would, dated this test's now.</summary>
+    /// <summary>Writes an instance's file as its host would (signed), dated this test's now.</summary>
     private string Announce(string instance, int ttl)
     {
-        Directory.CreateDirectory(_discovery.Directory);
+        LocalFolder.Create(_discovery.Directory);
         var file = Path.Combine(_discovery.Directory, instance + ".json");
         var announcement = new Announcement { Service = "account", Version = "1.0.0", Instance = instance, Url = "http://127.0.0.1:5001", Ttl = ttl };
-        File.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(announcement));
+        File.WriteAllBytes(file, LocalFolder.Encode(_key, announcement, _time.GetUtcNow()));
         File.SetLastWriteTimeUtc(file, _time.GetUtcNow().UtcDateTime);
         return file;
     }

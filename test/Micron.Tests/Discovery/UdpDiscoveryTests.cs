@@ -62,6 +62,19 @@ public class UdpDiscoveryTests
     }
 
     [Fact]
+    public async Task Issue_15_ADatagramSignedForAnotherGroup_IsRefused()
+    {
+        await using var host = await StartAsync("none", _secret);
+        var ghost = new Announcement { Service = "ghost", Version = "1", Instance = Guid.NewGuid().ToString("N"), Url = "http://127.0.0.1:9", Ttl = 60_000 };
+
+        Send(Datagram(new MicronKey(_secret), ghost, audience: "239.1.2.3:11628"));
+
+        await Eventually.TrueAsync(() => Provider(host).Refused >= 1, "the datagram for another group being refused");
+        Registry(host).InstancesOf("ghost").ShouldBeEmpty();
+        host.Logs.Entries.ShouldContain(e => e.Message.Contains("signature_audience", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task HostOnEveryInterface_AnnouncesTheUdpInterfaceAddress()
     {
         await using var calc = await StartAsync("calc", _secret, "--listen", "tcp://0.0.0.0:0");
@@ -88,10 +101,10 @@ public class UdpDiscoveryTests
 
     private static UdpDiscovery Provider(TestHost host) => (UdpDiscovery)host.App.Services.GetRequiredService<IDiscoveryProvider>();
 
-    private static byte[] Datagram(MicronKey key, Announcement announcement)
+    private byte[] Datagram(MicronKey key, Announcement announcement, string? audience = null)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(announcement);
-        var signature = MicronSignature.Create(key, UdpDiscovery.SignedMethod, UdpDiscovery.SignedPath, body, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var signature = MicronSignature.Create(key, UdpDiscovery.SignedMethod, audience ?? $"{Group}:{_port}", UdpDiscovery.SignedPath, body, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         return [.. Encoding.ASCII.GetBytes(signature + "\n"), .. body];
     }
 

@@ -341,7 +341,7 @@ public class RemoteCallTests : IAsyncLifetime
         var bytes = Encoding.UTF8.GetBytes(body);
         var key = new MicronKey(_secret);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
-        request.Headers.TryAddWithoutValidation(MicronSignature.HeaderName, MicronSignature.Create(key, "POST", path, bytes, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        request.Headers.TryAddWithoutValidation(MicronSignature.HeaderName, MicronSignature.Create(key, "POST", host.BaseAddress.Authority, path, bytes, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         return await host.Client.SendAsync(request);
     }
 }

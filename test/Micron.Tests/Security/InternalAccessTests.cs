@@ -71,7 +71,7 @@ public class InternalAccessTests
     public async Task SignedRequest_IsAccepted_OnceOnly()
     {
         await using var host = await StartAsync();
-        var signature = MicronSignature.Create(new MicronKey(Secret), "GET", "/_micron/services", [], DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var signature = MicronSignature.Create(new MicronKey(Secret), "GET", host.BaseAddress.Authority, "/_micron/services", [], DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
         (await SendSigned(host, signature)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var replay = await SendSigned(host, signature);
@@ -84,7 +84,7 @@ public class InternalAccessTests
     public async Task ExpiredSignature_Is401SignatureExpired()
     {
         await using var host = await StartAsync();
-        var signature = MicronSignature.Create(new MicronKey(Secret), "GET", "/_micron/services", [], DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeSeconds());
+        var signature = MicronSignature.Create(new MicronKey(Secret), "GET", host.BaseAddress.Authority, "/_micron/services", [], DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeSeconds());
 
         (await Problem.ReadAsync(await SendSigned(host, signature))).Code.ShouldBe("signature_expired");
     }
@@ -93,7 +93,7 @@ public class InternalAccessTests
     public async Task SignatureOverAnotherBody_Is401SignatureInvalid()
     {
         await using var host = await StartAsync();
-        var signature = MicronSignature.Create(new MicronKey(Secret), "POST", "/_micron/rpc/x/y", Encoding.UTF8.GetBytes("{}"), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var signature = MicronSignature.Create(new MicronKey(Secret), "POST", host.BaseAddress.Authority, "/_micron/rpc/x/y", Encoding.UTF8.GetBytes("{}"), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         using var request = new HttpRequestMessage(HttpMethod.Post, "/_micron/rpc/x/y") { Content = new StringContent("{\"args\":{}}") };
         request.Headers.TryAddWithoutValidation(MicronSignature.HeaderName, signature);
 

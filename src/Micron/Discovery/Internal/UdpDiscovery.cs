@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using Micron.Hosting;
 using Micron.Security;
@@ -23,7 +23,7 @@ internal sealed partial class UdpDiscovery : IDiscoveryProvider, IDisposable
     public const string SignedMethod = "UDP";
 
     /// <summary>The path a datagram's signature covers.</summary>
-    public const string SignedPath = "/_micron/announce";
+    public const string SignedPath = SignedAnnouncement.SignedPath;
 
     private const int MaxDatagram = 65_000;
 
@@ -34,6 +34,7 @@ internal sealed partial class UdpDiscovery : IDiscoveryProvider, IDisposable
     private readonly ILogger<UdpDiscovery> _logger;
     private readonly Socket _socket;
     private readonly IPEndPoint _group;
+    private readonly FrozenSet<string> _audience;
     private readonly ConcurrentDictionary<string, bool> _own = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _receiving;
@@ -48,6 +49,7 @@ internal sealed partial class UdpDiscovery : IDiscoveryProvider, IDisposable
         _logger = logger;
         var udp = options.Value.Udp;
         _group = ParseGroup(udp);
+        _audience = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, _group.ToString()); // a datagram is for its group
         Interface = ParseInterface(udp);
         _socket = OpenSocket(_group, Interface, udp.TimeToLive);
     }
@@ -109,15 +111,7 @@ internal sealed partial class UdpDiscovery : IDiscoveryProvider, IDisposable
     }
 
     private byte[] Encode(Announcement announcement)
-    {
-        var body = JsonSerializer.SerializeToUtf8Bytes(announcement);
-        var signature = MicronSignature.Create(_keys.Signing, SignedMethod, SignedPath, body, _time.GetUtcNow().ToUnixTimeSeconds());
-        var datagram = new byte[signature.Length + 1 + body.Length];
-        var written = Encoding.ASCII.GetBytes(signature, datagram);
-        datagram[written] = (byte)'\n';
-        body.CopyTo(datagram, written + 1);
-        return datagram;
-    }
+        => SignedAnnouncement.Encode(_keys.Signing, SignedMethod, _group.ToString(), announcement, _time.GetUtcNow().ToUnixTimeSeconds());
 
     private async Task ReceiveAsync(CancellationToken cancellationToken)
     {
@@ -143,15 +137,13 @@ internal sealed partial class UdpDiscovery : IDiscoveryProvider, IDisposable
 
     private void Take(ReadOnlySpan<byte> datagram, EndPoint from)
     {
-        var newline = datagram.IndexOf((byte)'\n');
-        if (newline <= 0 || newline > 512)
+        if (!SignedAnnouncement.TrySplit(datagram, out var signature, out var body))
         {
             Refuse(from, "not a signed announcement");
             return;
         }
 
-        var body = datagram[(newline + 1)..];
-        if (_verifier.Verify(Encoding.ASCII.GetString(datagram[..newline]), SignedMethod, SignedPath, body) is { } error)
+        if (_verifier.Verify(signature, _audience, SignedMethod, SignedPath, body) is { } error)
         {
             Refuse(from, error); // another group's secret, a forgery or a replay
             return;

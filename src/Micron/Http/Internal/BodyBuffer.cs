@@ -1,18 +1,31 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Micron.Http.Internal;
 
-/// <summary>Reads a request body into one array, never holding more than the limit plus one read.</summary>
+/// <summary>
+/// Reads a request body into one array, never holding more than the limit plus one read, and feeding each read to a
+/// hash when one is given (a signed body is hashed as it arrives, not in a second pass).
+/// </summary>
 internal static class BodyBuffer
 {
     private const int InitialSize = 4096;
 
-    public static async ValueTask<byte[]> ReadAsync(HttpRequest request, BodyLimit limit, CancellationToken cancellationToken)
+    // Up to this size a body whose Content-Length is known is read straight into its own array, with no copy. A larger
+    // one grows with the bytes that actually arrive, so a Content-Length alone never reserves much memory.
+    private const int DirectSize = 1024 * 1024;
+
+    public static async ValueTask<byte[]> ReadAsync(HttpRequest request, BodyLimit limit, IncrementalHash? hash, CancellationToken cancellationToken)
     {
         RaiseServerLimit(request.HttpContext, limit);
-        // One byte past Content-Length leaves room for the read that reports the end, so a body of known size is never copied twice.
-        var capacity = (int)Math.Min((request.ContentLength ?? InitialSize) + 1, Math.Min(limit.Bytes + 1, Array.MaxLength));
+        if (request.ContentLength is { } known && known <= Math.Min(DirectSize, limit.Bytes))
+        {
+            return await ReadKnownAsync(request, (int)known, limit, hash, cancellationToken).ConfigureAwait(false);
+        }
+
+        // One byte past Content-Length leaves room for the read that reports the end.
+        var capacity = (int)Math.Min((request.ContentLength ?? InitialSize) + 1, Math.Min(limit.Bytes + 1, DirectSize));
         var buffer = ArrayPool<byte>.Shared.Rent(capacity);
         var length = 0;
         try
@@ -24,25 +37,13 @@ internal static class BodyBuffer
                     buffer = Grow(buffer, length);
                 }
 
-                int read;
-                try
-                {
-                    read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                }
-                catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-                {
-                    throw BodyErrors.TooLarge(limit);
-                }
-                catch (Exception ex) when (ex is BadHttpRequestException or IOException or InvalidDataException)
-                {
-                    throw BodyErrors.InvalidBody(ex);
-                }
-
+                var read = await ReadOnceAsync(request, buffer.AsMemory(length), limit, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return buffer.AsSpan(0, length).ToArray();
                 }
 
+                hash?.AppendData(buffer, length, read);
                 length += read;
                 if (length > limit.Bytes)
                 {
@@ -53,6 +54,42 @@ internal static class BodyBuffer
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // The server delivers exactly Content-Length bytes (and fails the read of a body cut short).
+    private static async ValueTask<byte[]> ReadKnownAsync(HttpRequest request, int length, BodyLimit limit, IncrementalHash? hash, CancellationToken cancellationToken)
+    {
+        var bytes = length == 0 ? [] : GC.AllocateUninitializedArray<byte>(length);
+        var at = 0;
+        while (at < length)
+        {
+            var read = await ReadOnceAsync(request, bytes.AsMemory(at), limit, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw BodyErrors.InvalidBody(new IOException($"the body ended after {at} of its {length} bytes"));
+            }
+
+            hash?.AppendData(bytes, at, read);
+            at += read;
+        }
+
+        return bytes;
+    }
+
+    private static async ValueTask<int> ReadOnceAsync(HttpRequest request, Memory<byte> into, BodyLimit limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await request.Body.ReadAsync(into, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw BodyErrors.TooLarge(limit);
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or InvalidDataException)
+        {
+            throw BodyErrors.InvalidBody(ex);
         }
     }
 

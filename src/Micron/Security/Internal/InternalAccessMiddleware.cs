@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using Micron.Http;
 using Micron.Http.Internal;
@@ -11,12 +12,12 @@ namespace Micron.Security.Internal;
 /// <summary>
 /// Guards every internal endpoint under <c>/_micron/</c> except the health probes: the allow list first
 /// (403 <c>ip_not_allowed</c>), then the shared secret (<c>Authorization: Bearer</c>) or a valid
-/// <c>Micron-Signature</c> (401 with the reason). The dashboard is open to a browser on this machine, and to anyone
-/// else who gives the secret (see <see cref="Hosting.DashboardOptions"/>).
+/// <c>Micron-Signature</c> (401 with the reason). The dashboard asks people for the secret (HTTP Basic, or a bearer
+/// token), and lets a local browser in without it only where <see cref="Hosting.DashboardOptions.Access"/> says so.
 /// </summary>
 internal sealed partial class InternalAccessMiddleware(
-    RequestDelegate next, MicronKeyRing keys, SignatureVerifier verifier, IpAllowList allowList, IOptions<Hosting.MicronOptions> options,
-    ILogger<InternalAccessMiddleware> logger)
+    RequestDelegate next, MicronKeyRing keys, SignatureVerifier verifier, HostAudience audience, IpAllowList allowList,
+    IOptions<Hosting.MicronOptions> options, ILogger<InternalAccessMiddleware> logger)
 {
     public const string Prefix = "/_micron";
 
@@ -49,9 +50,9 @@ internal sealed partial class InternalAccessMiddleware(
         await ErrorResponse.WriteAsync(context, status, code, SecurityErrors.Message(code), null).ConfigureAwait(false);
     }
 
-    // The dashboard is for people: a browser on this machine needs nothing (unless the options say otherwise, or the
-    // request came through a proxy, which would make every visitor look local); anyone else gives the secret, as a
-    // bearer token or as the password of HTTP Basic.
+    // The dashboard is for people: they give the secret, as a bearer token or as the password of HTTP Basic (a browser
+    // asks for it). Where the options open it to loopback, a local request needs nothing, unless it names a proxy; a
+    // proxy on this machine that names nobody makes every visitor look local, which is why that is opt-in.
     private string? AuthenticateViewer(HttpContext context)
     {
         var request = context.Request;
@@ -96,10 +97,37 @@ internal sealed partial class InternalAccessMiddleware(
             return SecurityErrors.Unauthorized;
         }
 
-        // The body is part of what was signed: read it (bounded) before anything acts on it.
-        var body = await request.ReadBufferAsync(options.Value.MaxMessageSize, context.RequestAborted).ConfigureAwait(false);
+        // Whatever the headers decide is decided before a byte of the body is read: a forged or replayed request with a
+        // large body costs this host nothing but its headers.
+        if (verifier.Check(signature, audience.Accepted, out var parts, out var key) is { } refused)
+        {
+            return refused;
+        }
+
+        // The body is part of what was signed: read it (bounded, 413 from Content-Length before reading), hashing it as
+        // it arrives, before anything acts on it. The endpoint gets the same buffer.
+        var hash = BodyHashes.Rent();
+        try
+        {
+            await request.ReadBufferAsync(options.Value.MaxMessageSize, hash, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch
+        {
+            hash.Dispose(); // holding part of a body: never reused
+            throw;
+        }
+
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
-        return verifier.Verify(signature, request.Method, target, body.Span);
+        var code = Complete(verifier, parts, key!, request.Method, target, hash);
+        BodyHashes.Return(hash);
+        return code;
+    }
+
+    private static string? Complete(SignatureVerifier verifier, in SignatureParts parts, MicronKey key, string method, string target, IncrementalHash hash)
+    {
+        Span<byte> bodyHash = stackalloc byte[SHA256.HashSizeInBytes];
+        hash.GetHashAndReset(bodyHash);
+        return verifier.Complete(parts, key, method, target, bodyHash);
     }
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Refused {Method} {Path} from {Address}: {Code}")]

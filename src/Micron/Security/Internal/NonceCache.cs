@@ -21,19 +21,23 @@ internal sealed class NonceCache(TimeProvider time)
     public bool TryAdd(ReadOnlySpan<char> nonce)
     {
         var key = Hash(nonce);
-        var generation = time.GetUtcNow().ToUnixTimeSeconds() / (long)SignatureVerifier.Window.TotalSeconds;
+        var generation = Generation();
         lock (_lock)
         {
             Rotate(generation);
-            foreach (var set in _generations)
-            {
-                if (set.Contains(key))
-                {
-                    return false;
-                }
-            }
+            return !Holds(key) && _generations[generation % 3].Add(key);
+        }
+    }
 
-            return _generations[generation % 3].Add(key);
+    /// <summary>Whether a nonce is remembered, without remembering it: a replay is refused before its body is read.</summary>
+    public bool Contains(ReadOnlySpan<char> nonce)
+    {
+        var key = Hash(nonce);
+        var generation = Generation();
+        lock (_lock)
+        {
+            Rotate(generation);
+            return Holds(key);
         }
     }
 
@@ -44,10 +48,25 @@ internal sealed class NonceCache(TimeProvider time)
         {
             lock (_lock)
             {
-                Rotate(time.GetUtcNow().ToUnixTimeSeconds() / (long)SignatureVerifier.Window.TotalSeconds);
+                Rotate(Generation());
                 return _generations.Sum(static g => g.Count);
             }
         }
+    }
+
+    private long Generation() => time.GetUtcNow().ToUnixTimeSeconds() / (long)SignatureVerifier.Window.TotalSeconds;
+
+    private bool Holds(UInt128 key)
+    {
+        foreach (var set in _generations)
+        {
+            if (set.Contains(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Entering a new window clears the generation it reuses, and any skipped over while nothing was verified.
