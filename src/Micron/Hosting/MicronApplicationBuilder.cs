@@ -25,12 +25,14 @@ namespace Micron.Hosting;
 public sealed class MicronApplicationBuilder : IHostApplicationBuilder
 {
     private readonly WebApplicationBuilder _inner;
-    private readonly string? _commandLineError;
+    private readonly MicronStartupException? _commandLineError;
+    private readonly IReadOnlyList<Flag>? _help;
 
-    internal MicronApplicationBuilder(WebApplicationBuilder inner, string? commandLineError)
+    internal MicronApplicationBuilder(WebApplicationBuilder inner, MicronStartupException? commandLineError, IReadOnlyList<Flag>? help)
     {
         _inner = inner;
         _commandLineError = commandLineError;
+        _help = help;
     }
 
     /// <summary>Gets the services the application's container is built from.</summary>
@@ -65,12 +67,18 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
     public MicronApplication Build()
     {
         Services.AddMicron();
-        MicronStartupException? error = _commandLineError is null ? null : new MicronStartupException(_commandLineError);
+        StartFailureLogFilter.Install(Services);
+        var error = _commandLineError;
         ListenBindings? bindings = null;
         try
         {
-            if (error is null)
+            if (error is null && _help is null)
             {
+                if (SettingsCheck.Check(Configuration) is { Count: > 0 } durations)
+                {
+                    Configuration.AddInMemoryCollection(durations);
+                }
+
                 bindings = ListenBindings.Resolve(Configuration);
                 DefaultCertificate.CheckFiles(Configuration, Environment.ContentRootPath);
             }
@@ -86,6 +94,12 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
         }
 
         var app = _inner.Build();
+        if (error is not null || _help is not null)
+        {
+            // Nothing more is resolved: the value that stopped the start could fail whatever reads it.
+            return new MicronApplication(app, null, error, _help);
+        }
+
         app.UseMiddleware<MicronErrorMiddleware>();
         app.UseMiddleware<InternalAccessMiddleware>();
         app.UseRouting();
@@ -110,10 +124,10 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
         }
         catch (MicronStartupException ex)
         {
-            error ??= ex;
+            error = ex;
         }
 
-        return new MicronApplication(app, bindings?.Endpoints ?? [], error);
+        return new MicronApplication(app, bindings, error, null);
     }
 
     void IHostApplicationBuilder.ConfigureContainer<TContainerBuilder>(
