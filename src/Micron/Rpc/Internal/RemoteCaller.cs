@@ -142,5 +142,4 @@ internal sealed class RemoteCaller(
         // The instance refused this host, not the call: say which instance, and why.
         throw new RemoteServiceException(status, code, $"{display}: {PeerProblem.Refusal(status, code, instance.Announcement.Url) ?? detail}");
     }
-
 }
