@@ -79,6 +79,8 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
                     Configuration.AddInMemoryCollection(durations);
                 }
 
+                OptionsBindingCheck.Run(Services, Configuration);
+
                 bindings = ListenBindings.Resolve(Configuration);
                 DefaultCertificate.CheckFiles(Configuration, Environment.ContentRootPath);
             }
@@ -93,7 +95,19 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
             _inner.WebHost.ConfigureKestrel(bindings.Apply);
         }
 
-        var app = _inner.Build();
+        WebApplication app;
+        try
+        {
+            app = _inner.Build();
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is FormatException or ArgumentException)
+        {
+            // Building the host binds options (Kestrel's, and what configures Kestrel): a value that cannot be converted
+            // fails it. The start is over, but RunAsync still needs an application to say so in one line.
+            error ??= new MicronStartupException(ex.Message, ex);
+            app = StandIn();
+        }
+
         if (error is not null || _help is not null)
         {
             // Nothing more is resolved: the value that stopped the start could fail whatever reads it.
@@ -128,6 +142,15 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
         }
 
         return new MicronApplication(app, bindings, error, null);
+    }
+
+    // An application with no configuration and no services of the application's, that can only report why the start failed.
+    private static WebApplication StandIn()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRouting();
+        return builder.Build();
     }
 
     void IHostApplicationBuilder.ConfigureContainer<TContainerBuilder>(

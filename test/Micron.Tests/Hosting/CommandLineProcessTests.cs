@@ -64,6 +64,15 @@ public class CommandLineProcessTests
     }
 
     [Fact]
+    public async Task BadValueOfAPackagesOwnKey_ExitsWith1AndOneLine()
+    {
+        await using var process = HostProcess.Start("Shop", ["--listen", Listen, "--discovery", "none", "--Micron:Gateway:UpstreamTimeout=soon"]);
+
+        (await process.WaitForExitAsync()).ShouldBe(1);
+        process.SingleErrorLine().ShouldBe("micron: Failed to convert configuration value 'soon' at 'Micron:Gateway:UpstreamTimeout' to type 'System.TimeSpan'.");
+    }
+
+    [Fact]
     public async Task DurationInConfiguration_ReadsAsTheFlagsDo()
     {
         await using var process = HostProcess.Start("Hello", ["--listen", Listen, "--Micron:CallTimeout=10s", "--Micron:LeaveGrace=500ms"]);
