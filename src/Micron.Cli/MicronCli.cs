@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using Micron.Cli.New;
 using Micron.Cli.Run;
 using System.Text.Json;
@@ -60,7 +62,11 @@ internal static class MicronCli
         }));
         var @new = new Command("new", "Create Micron code from a template") { newService };
 
-        var root = new RootCommand("Micron: services that run as one monolith or as many microservices") { url, secret, ls, call, act, RunCommand.Create(secret, error), GatewayCommand.Create(secret), @new };
+        var run = RunCommand.Create(secret, error);
+        var gateway = GatewayCommand.Create(secret);
+        var root = new RootCommand("Micron: services that run as one monolith or as many microservices") { url, secret, ls, call, act, run, gateway, @new };
+        var help = root.Options.OfType<HelpOption>().Single();
+        help.Action = new HostHelpAction((SynchronousCommandLineAction)help.Action!, run, gateway);
 
         // No termination timeout: on SIGTERM a host run by `micron run` leaves, drains and stops by itself.
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });

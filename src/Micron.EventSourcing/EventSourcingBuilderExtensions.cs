@@ -4,6 +4,7 @@ using Micron.EventSourcing.InMemory;
 using Micron.EventSourcing.Internal;
 using Micron.EventSourcing.Sqlite;
 using Micron.Hosting;
+using Micron.Hosting.Internal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +34,7 @@ public static class EventSourcingBuilderExtensions
             return builder;
         }
 
-        services.AddOptions<EventStoreOptions>().BindConfiguration(EventStoreOptions.SectionName);
+        OptionsBindingCheck.BindConfiguration<EventStoreOptions>(services, EventStoreOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new EventStoreProvider("sqlite", CreateSqlite));
         services.AddSingleton(new EventStoreProvider("inmemory", CreateInMemory));

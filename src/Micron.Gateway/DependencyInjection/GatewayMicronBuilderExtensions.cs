@@ -4,6 +4,7 @@ using Micron.Gateway.Internal;
 using Micron.Gateway.Layout;
 using Micron.Gateway.Layout.Internal;
 using Micron.Hosting;
+using Micron.Hosting.Internal;
 using Micron.Services;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,7 +38,7 @@ public static class GatewayMicronBuilderExtensions
             return micron;
         }
 
-        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
+        OptionsBindingCheck.BindConfiguration<GatewayOptions>(services, GatewayOptions.SectionName);
         services.TryAddSingleton<GatewayHost>();
         services.TryAddSingleton<Forwarder>();
         services.AddHttpForwarder();

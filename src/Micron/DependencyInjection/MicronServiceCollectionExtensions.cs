@@ -6,6 +6,7 @@ using Micron.Http;
 using Micron.Discovery;
 using Micron.Discovery.Internal;
 using Micron.Hosting;
+using Micron.Hosting.Internal;
 using Micron.Patterns;
 using Micron.Patterns.Internal;
 using Micron.Rpc.Internal;
@@ -34,8 +35,8 @@ public static class MicronServiceCollectionExtensions
         {
             services.AddSingleton(new ServiceCatalog());
             services.TryAddSingleton(TimeProvider.System);
-            services.AddOptions<MicronOptions>().BindConfiguration(MicronOptions.SectionName);
-            services.AddOptions<MicronHttpOptions>().BindConfiguration("Micron:Http");
+            OptionsBindingCheck.BindConfiguration<MicronOptions>(services, MicronOptions.SectionName);
+            OptionsBindingCheck.BindConfiguration<MicronHttpOptions>(services, "Micron:Http");
             services.TryAddSingleton<ServicePlacement>();
             services.TryAddSingleton<LocalServices>();
             services.TryAddSingleton<StaticWebAssets>();

@@ -57,7 +57,8 @@ public sealed record ListenEndpoint
     /// <param name="uri">The endpoint.</param>
     /// <returns>The endpoint.</returns>
     /// <exception cref="FormatException">
-    /// <c>Invalid URL: {uri}</c>, <c>Unknown --listen endpoint scheme (protocol): {scheme}:</c>,
+    /// <c>Invalid URL: {uri}</c>, <c>Unknown --listen endpoint scheme (protocol): {scheme}:</c> (for <c>http:</c>,
+    /// followed by the <c>tcp://</c> endpoint to use instead),
     /// <c>Invalid UNIX domain socket endpoint: {uri}</c> or <c>Invalid Windows named pipe endpoint: {uri}</c>.
     /// </exception>
     public static ListenEndpoint Parse(string uri)
@@ -77,6 +78,9 @@ public sealed record ListenEndpoint
             "https" => ParseHostAndPort(uri, rest, ListenEndpointKind.Https),
             "unix" => ParseUnix(uri, rest),
             "pipe" => ParsePipe(uri, rest),
+
+            // Micron's cleartext endpoints are tcp://, as micro's are; https:// is the TLS one.
+            "http" => throw new FormatException($"Unknown --listen endpoint scheme (protocol): http: use tcp:{rest} (https:// is for TLS)"),
             _ => throw new FormatException($"Unknown --listen endpoint scheme (protocol): {scheme}:"),
         };
     }

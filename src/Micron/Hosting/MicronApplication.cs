@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Micron.Hosting;
 
@@ -24,13 +25,17 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
 {
     private const string SingleProcMultiplier = "DOTNET_TC_DelaySingleProcMultiplier";
     private readonly WebApplication _app;
+    private readonly ListenBindings? _bindings;
     private readonly MicronStartupException? _startupError;
+    private readonly IReadOnlyList<Flag>? _help;
 
-    internal MicronApplication(WebApplication app, IReadOnlyList<ListenEndpoint> endpoints, MicronStartupException? startupError)
+    internal MicronApplication(WebApplication app, ListenBindings? bindings, MicronStartupException? startupError, IReadOnlyList<Flag>? help)
     {
         _app = app;
-        Endpoints = endpoints;
+        _bindings = bindings;
+        Endpoints = bindings?.Endpoints ?? [];
         _startupError = startupError;
+        _help = help;
         Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Micron");
     }
 
@@ -69,19 +74,30 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
 
     /// <summary>Creates a builder for a Micron application.</summary>
     /// <param name="args">
-    /// The command line: Micron's flags (<c>-l</c>/<c>--listen</c>, see <c>docs/spec/cli.md</c>) and ASP.NET Core's
-    /// (<c>--environment</c>, <c>--urls</c>, <c>--Key=Value</c>).
+    /// The command line: Micron's flags (<c>-l</c>/<c>--listen</c>, see <c>docs/spec/cli.md</c>), ASP.NET Core's
+    /// (<c>--environment</c>, <c>--urls</c>) and configuration (<c>--Section:Key=value</c>). Any other flag stops the start.
     /// </param>
     /// <returns>The builder.</returns>
     public static MicronApplicationBuilder CreateBuilder(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        return CreateBuilder(new MicronApplicationOptions { Args = args });
+    }
+
+    /// <summary>Creates a builder for a Micron application that has flags of its own.</summary>
+    /// <param name="options">The command line and the application's flags.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">A flag of the application's is not named <c>--name</c> or <c>-n</c>.</exception>
+    public static MicronApplicationBuilder CreateBuilder(MicronApplicationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
 
         // A request line or header ended by a bare LF is a 400, as RFC 9112 allows and as proxies in front of or behind
         // a Micron host may parse differently (request smuggling). Kestrel reads the switch when it parses.
         AppContext.SetSwitch("Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators", true);
-        var commandLine = MicronCommandLine.Parse(args);
-        var error = commandLine.Error;
+        Flag[] appFlags = [.. options.Flags.Select(Flag.Of)];
+        var commandLine = MicronCommandLine.Parse(options.Args, appFlags: appFlags);
+        var error = commandLine.Error is { } message ? new MicronStartupException(message) { ExitCode = commandLine.IsUnknownFlag ? 2 : 1 } : null;
         WebApplicationBuilder inner;
         try
         {
@@ -89,19 +105,28 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
         }
         catch (FormatException ex)
         {
-            // ASP.NET Core's command-line configuration rejects a stray "-x"; report it like any bad flag.
-            error ??= ex.Message;
+            // ASP.NET Core's command-line configuration rejects what it cannot read; report it like any bad flag.
+            error ??= new MicronStartupException(ex.Message, ex);
             inner = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         }
 
         inner.Configuration.AddInMemoryCollection(commandLine.Settings);
-        return new MicronApplicationBuilder(inner, error);
+
+        // Errors, a failed request's stack trace among them, belong on standard error; a setting of the application's wins.
+        inner.Services.AddOptions<ConsoleLoggerOptions>().Configure<IConfiguration>(static (console, configuration) =>
+        {
+            if (configuration["Logging:Console:LogToStandardErrorThreshold"] is null)
+            {
+                console.LogToStandardErrorThreshold = LogLevel.Error;
+            }
+        });
+        return new MicronApplicationBuilder(inner, error, commandLine.Help ? appFlags : null);
     }
 
     /// <summary>Initializes the services in dependency order, then starts listening.</summary>
     /// <param name="cancellationToken">Abandons the start.</param>
     /// <returns>A task that completes when the host accepts traffic.</returns>
-    /// <exception cref="MicronStartupException">The host could not start; the message says why.</exception>
+    /// <exception cref="MicronStartupException">The host could not start, the message says why; or the command line asks for <c>--help</c>.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_startupError is not null)
@@ -109,8 +134,15 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
             throw _startupError;
         }
 
+        if (_help is not null)
+        {
+            throw new MicronStartupException("--help: the help is printed by RunAsync; nothing was started") { ExitCode = 0 };
+        }
+
         try
         {
+            // An address in use is found before the services initialize (and replay their events), not after.
+            _bindings?.Probe();
             await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (MicronStartupException or OperationCanceledException))
@@ -146,21 +178,31 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
 
     /// <summary>
     /// Starts the host and runs until SIGTERM, SIGINT or <paramref name="cancellationToken"/>, then drains and stops.
-    /// When the host cannot start, prints <c>micron: {reason}</c> to standard error and sets the process exit code to 1.
+    /// When the host cannot start, prints <c>micron: {reason}</c> to standard error and sets the process exit code to 1
+    /// (2 for an unknown flag); with <c>-h</c>/<c>--help</c>, prints the flags and their defaults instead and starts nothing.
     /// </summary>
     /// <param name="cancellationToken">Stops the host.</param>
     /// <returns>A task that completes when the host has stopped.</returns>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
+        if (_help is not null)
+        {
+            await Console.Out.WriteAsync(CommandLineHelp.Write(Environment.ApplicationName, _help)).ConfigureAwait(false);
+            System.Environment.ExitCode = 0;
+            await DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (MicronStartupException ex)
         {
+            // One line says why; the stack trace is there for whoever asks for Micron's debug log.
             LogStartFailed(Logger, ex);
-            await Console.Error.WriteLineAsync($"micron: {ex.Message}").ConfigureAwait(false);
-            System.Environment.ExitCode = 1;
+            await Console.Error.WriteLineAsync("micron: " + ex.Message.ReplaceLineEndings(" ")).ConfigureAwait(false);
+            System.Environment.ExitCode = ex.ExitCode;
             await DisposeAsync().ConfigureAwait(false);
             return;
         }
@@ -212,7 +254,7 @@ public sealed partial class MicronApplication : IHost, IApplicationBuilder, IEnd
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Gracefully shutting down. Please wait...")]
     private static partial void LogShuttingDown(ILogger logger);
 
-    [LoggerMessage(EventId = 22, Level = LogLevel.Critical, Message = "The host could not start")]
+    [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "The host could not start")]
     private static partial void LogStartFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "This process may use one CPU: .NET delays optimizing hot code ten times longer there, so the host reaches its full speed only after tens of seconds of traffic; set {Variable}=1 before starting it to warm up as fast as on more CPUs")]

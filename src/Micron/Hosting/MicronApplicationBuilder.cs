@@ -25,12 +25,14 @@ namespace Micron.Hosting;
 public sealed class MicronApplicationBuilder : IHostApplicationBuilder
 {
     private readonly WebApplicationBuilder _inner;
-    private readonly string? _commandLineError;
+    private readonly MicronStartupException? _commandLineError;
+    private readonly IReadOnlyList<Flag>? _help;
 
-    internal MicronApplicationBuilder(WebApplicationBuilder inner, string? commandLineError)
+    internal MicronApplicationBuilder(WebApplicationBuilder inner, MicronStartupException? commandLineError, IReadOnlyList<Flag>? help)
     {
         _inner = inner;
         _commandLineError = commandLineError;
+        _help = help;
     }
 
     /// <summary>Gets the services the application's container is built from.</summary>
@@ -65,12 +67,20 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
     public MicronApplication Build()
     {
         Services.AddMicron();
-        MicronStartupException? error = _commandLineError is null ? null : new MicronStartupException(_commandLineError);
+        StartFailureLogFilter.Install(Services);
+        var error = _commandLineError;
         ListenBindings? bindings = null;
         try
         {
-            if (error is null)
+            if (error is null && _help is null)
             {
+                if (SettingsCheck.Check(Configuration) is { Count: > 0 } durations)
+                {
+                    Configuration.AddInMemoryCollection(durations);
+                }
+
+                OptionsBindingCheck.Run(Services, Configuration);
+
                 bindings = ListenBindings.Resolve(Configuration);
                 DefaultCertificate.CheckFiles(Configuration, Environment.ContentRootPath);
             }
@@ -85,7 +95,25 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
             _inner.WebHost.ConfigureKestrel(bindings.Apply);
         }
 
-        var app = _inner.Build();
+        WebApplication app;
+        try
+        {
+            app = _inner.Build();
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is FormatException or ArgumentException)
+        {
+            // Building the host binds options (Kestrel's, and what configures Kestrel): a value that cannot be converted
+            // fails it. The start is over, but RunAsync still needs an application to say so in one line.
+            error ??= new MicronStartupException(ex.Message, ex);
+            app = StandIn();
+        }
+
+        if (error is not null || _help is not null)
+        {
+            // Nothing more is resolved: the value that stopped the start could fail whatever reads it.
+            return new MicronApplication(app, null, error, _help);
+        }
+
         app.UseMiddleware<MicronErrorMiddleware>();
         app.UseMiddleware<InternalAccessMiddleware>();
         app.UseRouting();
@@ -110,10 +138,19 @@ public sealed class MicronApplicationBuilder : IHostApplicationBuilder
         }
         catch (MicronStartupException ex)
         {
-            error ??= ex;
+            error = ex;
         }
 
-        return new MicronApplication(app, bindings?.Endpoints ?? [], error);
+        return new MicronApplication(app, bindings, error, null);
+    }
+
+    // An application with no configuration and no services of the application's, that can only report why the start failed.
+    private static WebApplication StandIn()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRouting();
+        return builder.Build();
     }
 
     void IHostApplicationBuilder.ConfigureContainer<TContainerBuilder>(

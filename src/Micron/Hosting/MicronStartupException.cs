@@ -20,4 +20,7 @@ public sealed class MicronStartupException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>Gets the process exit code: 2 for a command line Micron cannot read (an unknown flag), else 1.</summary>
+    internal int ExitCode { get; init; } = 1;
 }

@@ -134,6 +134,25 @@ public class MicronRunTests
     private static HostProcess StartRun(string[] args, string secret)
         => HostProcess.StartDll(Cli, ["run", .. args, "--listen", "tcp://127.0.0.1:0", "--secret", secret]);
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("gateway")]
+    public async Task Help_ListsTheToolsOptions_ThenTheHosts(string command)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await MicronCli.RunAsync([command, "--help"], output, error);
+
+        code.ShouldBe(0);
+        var help = output.ToString();
+        help.ShouldContain("--secret <secret>");
+        help.ShouldContain("Host options:");
+        help.ShouldContain("-l, --listen URI");
+        help.ShouldContain("--discovery-timeout D");
+        error.ToString().ShouldBeEmpty();
+    }
+
     private static async Task<(int Code, string Error)> RunInProcessAsync(params string[] args)
     {
         using var output = new StringWriter();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Micron.Discovery;
+using Micron.Hosting;
 using Micron.Tests.Rpc;
 using Micron.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,20 @@ public class PeerDiscoveryTests
         var response = await host.Client.PostAsync("/_micron/announce", new StringContent("[]", Encoding.UTF8, "application/json"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task SeedWithAnotherSecret_StopsTheStart_NamingIt()
+    {
+        await using var seed = await StartAsync("calc");
+        var builder = MicronApplication.CreateBuilder(
+            ["--listen", "tcp://127.0.0.1:0", "--secret", TestHost.NewSecret(), "--discovery", "peers", "--services", "client", "--heartbeat", "100ms", "--peer", seed.BaseAddress.ToString()]);
+        builder.Services.AddMicron().AddService<RemoteCallTests.CalcService>().AddService<RemoteCallTests.ClientService>();
+        await using var client = builder.Build();
+
+        var error = await Should.ThrowAsync<MicronStartupException>(() => client.StartAsync());
+
+        error.Message.ShouldBe($"401 from {seed.BaseAddress.ToString().TrimEnd('/')}: wrong secret");
     }
 
     private static ServiceRegistry Registry(TestHost host) => host.App.Services.GetRequiredService<ServiceRegistry>();

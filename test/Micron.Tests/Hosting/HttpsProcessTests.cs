@@ -111,10 +111,5 @@ public sealed class HttpsProcessTests : IDisposable
 
     public void Dispose() => _certificate.Dispose();
 
-    private static string OneLine(HostProcess process)
-    {
-        var error = process.StandardError;
-        error.ShouldNotContain("\n", customMessage: "standard error should be one line:\n" + error);
-        return error;
-    }
+    private static string OneLine(HostProcess process) => process.SingleErrorLine();
 }

@@ -56,7 +56,7 @@ public class ListenEndpointTests
 
     [Theory]
     [InlineData("foobar://localhost", "Unknown --listen endpoint scheme (protocol): foobar:")]
-    [InlineData("http://localhost:3000", "Unknown --listen endpoint scheme (protocol): http:")]
+    [InlineData("http://localhost:3000", "Unknown --listen endpoint scheme (protocol): http: use tcp://localhost:3000 (https:// is for TLS)")]
     [InlineData("unix:", "Invalid UNIX domain socket endpoint: unix:")]
     [InlineData("unix://", "Invalid UNIX domain socket endpoint: unix://")]
     [InlineData("pipe:micron", "Invalid Windows named pipe endpoint: pipe:micron")]

@@ -180,6 +180,7 @@ public class RemoteCallTests : IAsyncLifetime
 
         error.StatusCode.ShouldBe(401);
         error.Code.ShouldBe("signature_invalid");
+        error.Message.ShouldBe($"calc.Add: 401 from {stranger.BaseAddress.ToString().TrimEnd('/')}: wrong secret");
     }
 
     [Fact]

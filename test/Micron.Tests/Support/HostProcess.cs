@@ -63,13 +63,26 @@ public sealed partial class HostProcess : IAsyncDisposable
         return new Uri(AcceptingPattern().Match(line).Groups[1].Value);
     }
 
-    public async Task<string> WaitForOutputAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    public Task<string> WaitForOutputAsync(Func<string, bool> match, TimeSpan? timeout = null) => WaitForLineAsync(_stdout, match, timeout);
+
+    public Task<string> WaitForErrorOutputAsync(Func<string, bool> match, TimeSpan? timeout = null) => WaitForLineAsync(_stderr, match, timeout);
+
+    /// <summary>Standard error once the process has exited, checked to be one line, with no stack trace on standard output.</summary>
+    public string SingleErrorLine()
+    {
+        var error = StandardError;
+        error.ShouldNotContain("\n", customMessage: "standard error should be one line:\n" + error);
+        StandardOutput.ShouldNotContain("   at ", customMessage: "standard output should hold no stack trace:\n" + StandardOutput);
+        return error;
+    }
+
+    private async Task<string> WaitForLineAsync(ConcurrentQueue<string> lines, Func<string, bool> match, TimeSpan? timeout)
     {
         var deadline = Stopwatch.StartNew();
         var limit = timeout ?? TimeSpan.FromSeconds(30);
         while (deadline.Elapsed < limit)
         {
-            var found = _stdout.FirstOrDefault(match);
+            var found = lines.FirstOrDefault(match);
             if (found is not null)
             {
                 return found;

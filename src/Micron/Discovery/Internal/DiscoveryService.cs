@@ -52,6 +52,12 @@ internal sealed partial class DiscoveryService(
                 return;
             }
 
+            // A peer that refuses this host will not say where the service is, however long the start waits.
+            if (!options.Value.WaitForServices && provider.Refusal is { } refusal)
+            {
+                throw new MicronStartupException(refusal);
+            }
+
             var waited = time.GetElapsedTime(started);
             if (!options.Value.WaitForServices && waited >= timeout)
             {

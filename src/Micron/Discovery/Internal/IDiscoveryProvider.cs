@@ -6,6 +6,12 @@ internal interface IDiscoveryProvider
     /// <summary>Gets the provider's name, as <c>--discovery</c> selects it.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Gets why a peer refuses this host while one does (<c>401 from http://10.0.0.5:3000: wrong secret</c>), a mistake
+    /// no waiting mends; <see langword="null"/> when none does, or the provider cannot tell.
+    /// </summary>
+    string? Refusal => null;
+
     /// <summary>Hears of other instances once; called every heartbeat.</summary>
     /// <param name="pause">
     /// How long this host was itself paused before this heartbeat (a long garbage collection, a starved thread pool, a

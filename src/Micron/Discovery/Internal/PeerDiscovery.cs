@@ -19,8 +19,11 @@ internal sealed partial class PeerDiscovery(
 {
     public const string AnnouncePath = "/_micron/announce";
     private readonly ConcurrentDictionary<string, bool> _unreachable = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _refusals = new(StringComparer.OrdinalIgnoreCase);
 
     public string Name => "peers";
+
+    public string? Refusal => _refusals.Values.FirstOrDefault();
 
     private volatile bool _announced;
 
@@ -48,7 +51,23 @@ internal sealed partial class PeerDiscovery(
         try
         {
             using var response = await http.Client.PostAsJsonAsync(peer + AnnouncePath, announcements, timeout.Token).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
+            if (!response.IsSuccessStatusCode)
+            {
+                var (code, _) = await PeerProblem.ReadAsync(response, timeout.Token).ConfigureAwait(false);
+                if (PeerProblem.Refusal((int)response.StatusCode, code, peer) is { } refusal)
+                {
+                    if (_refusals.TryAdd(peer, refusal))
+                    {
+                        LogRefused(logger, refusal);
+                    }
+
+                    return;
+                }
+
+                response.EnsureSuccessStatusCode();
+            }
+
+            _refusals.TryRemove(peer, out _);
             var answer = await response.Content.ReadFromJsonAsync<AnnounceAnswer>(timeout.Token).ConfigureAwait(false);
             foreach (var known in answer?.Known ?? [])
             {
@@ -88,4 +107,7 @@ internal sealed partial class PeerDiscovery(
 
     [LoggerMessage(EventId = 55, Level = LogLevel.Information, Message = "Peer {Peer} reached")]
     private static partial void LogReached(ILogger logger, string peer);
+
+    [LoggerMessage(EventId = 65, Level = LogLevel.Warning, Message = "A peer refused this host: {Refusal}; trying again every heartbeat")]
+    private static partial void LogRefused(ILogger logger, string refusal);
 }

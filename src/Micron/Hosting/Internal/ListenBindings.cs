@@ -19,6 +19,7 @@ internal sealed class ListenBindings
     private const string ProtocolsKey = "Kestrel:EndpointDefaults:Protocols";
     private static readonly string[] Protocols = ["Http1", "Http2", "Http1AndHttp2"];
     private readonly List<Action<KestrelConfigurationLoader>> _binds = [];
+    private readonly List<(ListenEndpoint Endpoint, IPEndPoint Address)> _fixedPorts = [];
 
     private ListenBindings(IReadOnlyList<ListenEndpoint> endpoints) => Endpoints = endpoints;
 
@@ -80,6 +81,37 @@ internal sealed class ListenBindings
         }
     }
 
+    /// <summary>
+    /// Binds every TCP address with a given port for a moment, as Kestrel will, so an address in use stops the start
+    /// before the services initialize, rather than after.
+    /// </summary>
+    /// <exception cref="MicronStartupException"><c>tcp://127.0.0.1:3000: address already in use</c>.</exception>
+    public void Probe()
+    {
+        foreach (var (endpoint, address) in _fixedPorts)
+        {
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            if (address.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true; // as Kestrel binds it
+            }
+
+            try
+            {
+                socket.Bind(address);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+            {
+                var reason = ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? "address already in use" : "permission denied";
+                throw new MicronStartupException($"{endpoint.Uri}: {reason}", ex);
+            }
+            catch (SocketException)
+            {
+                // Anything else (an address this machine does not have) Kestrel reports in its own words.
+            }
+        }
+    }
+
     private static ListenEndpoint FromPort(string? port)
     {
         if (string.IsNullOrEmpty(port))
@@ -114,6 +146,10 @@ internal sealed class ListenBindings
                 {
                     var at = new IPEndPoint(address, endpoint.Port);
                     _binds.Add(l => l.Endpoint(at, configure));
+                    if (endpoint.Port != 0)
+                    {
+                        _fixedPorts.Add((endpoint, at));
+                    }
                 }
 
                 break;

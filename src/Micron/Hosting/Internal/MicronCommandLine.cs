@@ -4,73 +4,83 @@ using System.Globalization;
 namespace Micron.Hosting.Internal;
 
 /// <summary>
-/// Picks Micron's own flags (DESIGN section 5) out of the command line, and their <c>MICRON_*</c> variables out of
-/// the environment, and turns them into configuration keys under <c>Micron</c>. A flag wins over its variable;
-/// everything else goes on to ASP.NET Core's command-line configuration untouched.
+/// Reads the command line: Micron's flags and their <c>MICRON_*</c> variables become configuration keys under
+/// <c>Micron</c> (a flag wins over its variable), the application's declared flags their own keys; configuration
+/// flags (<c>--Section:Key=value</c>) and ASP.NET Core's host settings go on to ASP.NET Core unchanged; anything else
+/// that looks like a flag is a mistake, answered with the closest known flag. Arguments after <c>--</c> are the
+/// application's own.
 /// </summary>
 internal sealed class MicronCommandLine
 {
-    private static readonly Flag[] Flags =
-    [
-        new(["-l", "--listen"], "Micron:Listen", FlagKind.List),
-        new(["--services"], "Micron:Services", FlagKind.Value),
-        new(["--gateway"], "Micron:Gateway", FlagKind.Switch),
-        new(["--no-gateway"], "Micron:Gateway", FlagKind.NegatedSwitch),
-        new(["--discovery"], "Micron:Discovery", FlagKind.Value),
-        new(["--peer"], "Micron:Peers", FlagKind.List),
-        new(["--discovery-udp-address"], "Micron:Udp:Address", FlagKind.Value),
-        new(["--discovery-udp-port"], "Micron:Udp:Port", FlagKind.Value),
-        new(["--discovery-udp-interface"], "Micron:Udp:Interface", FlagKind.Value),
-        new(["--secret"], "Micron:Secrets", FlagKind.List),
-        new(["--allow-ip"], "Micron:AllowIp", FlagKind.List),
-        new(["--discovery-timeout"], "Micron:DiscoveryTimeout", FlagKind.Duration),
-        new(["--heartbeat"], "Micron:Heartbeat", FlagKind.Duration),
-        new(["--wait-for-services"], "Micron:WaitForServices", FlagKind.Switch),
-        new(["--data-dir"], "Micron:DataDir", FlagKind.Value),
-        new(["--public-url"], "Micron:PublicUrl", FlagKind.Value),
-    ];
+    private const string Separator = "--";
 
-    private MicronCommandLine(List<string> remaining, Dictionary<string, string?> settings, string? error)
+    private MicronCommandLine(List<string> remaining, Dictionary<string, string?> settings)
     {
         Remaining = remaining;
         Settings = settings;
-        Error = error;
     }
 
-    private enum FlagKind
-    {
-        Value,
-        List,
-        Duration,
-        Switch,
-        NegatedSwitch,
-    }
-
-    /// <summary>Gets the arguments that are not Micron's.</summary>
+    /// <summary>Gets the arguments that go on to ASP.NET Core's configuration.</summary>
     public IReadOnlyList<string> Remaining { get; }
 
     /// <summary>Gets the configuration the flags and variables set, for example <c>Micron:Listen:0</c>.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
     /// <summary>Gets what was wrong with the command line or the variables, if anything.</summary>
-    public string? Error { get; }
+    public string? Error { get; private init; }
 
-    public static MicronCommandLine Parse(IReadOnlyList<string> args, IDictionary? environment = null)
+    /// <summary>Gets whether <see cref="Error"/> is a flag nobody knows (exit code 2) rather than a bad value (exit code 1).</summary>
+    public bool IsUnknownFlag { get; private init; }
+
+    /// <summary>Gets whether <c>-h</c> or <c>--help</c> was given.</summary>
+    public bool Help { get; private init; }
+
+    public static MicronCommandLine Parse(IReadOnlyList<string> args, IDictionary? environment = null, IReadOnlyList<Flag>? appFlags = null)
     {
+        Flag[] flags = [.. MicronFlags.All, .. appFlags ?? []];
         var remaining = new List<string>(args.Count);
         var given = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         string? error = null;
+        var unknown = false;
         for (var i = 0; i < args.Count && error is null; i++)
         {
-            var (flag, value) = Match(args[i]);
-            var written = args[i];
-            if (flag is null)
+            var arg = args[i];
+            if (arg == Separator)
             {
-                remaining.Add(args[i]);
+                break;
+            }
+
+            if (IsHelp(arg))
+            {
                 continue;
             }
 
-            if (flag.Kind is FlagKind.Switch or FlagKind.NegatedSwitch)
+            var (flag, name, value) = Match(arg, flags);
+            if (flag is null)
+            {
+                if (!IsFlag(arg))
+                {
+                    remaining.Add(arg);
+                }
+                else if (IsPassedOn(name))
+                {
+                    // As ASP.NET Core reads it: --Key=value, or --Key value with the next argument, whatever it is.
+                    remaining.Add(arg);
+                    if (value is null && i + 1 < args.Count)
+                    {
+                        remaining.Add(args[++i]);
+                    }
+                }
+                else
+                {
+                    error = FlagSuggestion.Unknown(name, flags, MicronFlags.HostSettings);
+                    unknown = true;
+                }
+
+                continue;
+            }
+
+            if (flag.IsSwitch)
             {
                 value ??= "true";
             }
@@ -78,93 +88,87 @@ internal sealed class MicronCommandLine
             {
                 if (i + 1 >= args.Count)
                 {
-                    error = $"option {args[i]} needs a value";
+                    error = $"option {name} needs a value";
                     break;
                 }
 
                 value = args[++i];
             }
 
-            if (flag.Kind != FlagKind.List)
+            if (!flag.IsList)
             {
                 given.Remove(flag.Key);
             }
 
-            (given.TryGetValue(flag.Key, out var values) ? values : given[flag.Key] = []).Add(Normalize(flag, value, written, ref error));
+            if (Normalize(flag, value, name, ref error) is { } normalized)
+            {
+                (given.TryGetValue(flag.Key, out var values) ? values : given[flag.Key] = []).Add(normalized);
+            }
         }
 
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var flag in Flags)
+        foreach (var flag in flags)
         {
             if (given.TryGetValue(flag.Key, out var values))
             {
                 Store(settings, flag, values);
             }
-            else if (flag.Kind != FlagKind.NegatedSwitch
-                && (environment ?? Environment.GetEnvironmentVariables())[flag.Variable] is string { Length: > 0 } text
+            else if (flag.Variable is { } variable
+                && (environment ?? Environment.GetEnvironmentVariables())[variable] is string { Length: > 0 } text
                 && !settings.ContainsKey(flag.Key) && !settings.ContainsKey(flag.Key + ":0"))
             {
-                var parts = flag.Kind == FlagKind.List
-                    ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    : [text];
-                Store(settings, flag, [.. parts.Select(p => Normalize(flag, p, flag.Variable, ref error))]);
+                var parts = flag.IsList ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [text];
+                List<string> normalized = [];
+                foreach (var part in parts)
+                {
+                    if (Normalize(flag, part, variable, ref error) is { } value)
+                    {
+                        normalized.Add(value);
+                    }
+                }
+
+                Store(settings, flag, normalized);
             }
         }
 
-        return new MicronCommandLine(remaining, settings, error);
+        return new MicronCommandLine(remaining, settings)
+        {
+            Error = error,
+            IsUnknownFlag = unknown,
+            Help = args.TakeWhile(static a => a != Separator).Any(IsHelp),
+        };
     }
 
-    /// <summary>Parses a duration such as <c>500ms</c>, <c>1s</c>, <c>1.5s</c>, <c>2m</c>, <c>1h</c>, <c>30</c> (seconds) or <c>00:00:30</c>.</summary>
-    public static bool TryParseDuration(string text, out TimeSpan duration)
+    private static bool IsHelp(string arg) => arg is "-h" or "--help";
+
+    // -x and --anything are flags; "-" alone (standard input) and "-1" (a number) are not.
+    private static bool IsFlag(string arg)
+        => arg.Length >= 2 && arg[0] == '-' && (arg[1] == '-' || char.IsAsciiLetter(arg[1]));
+
+    // --Section:Key is configuration; --environment, --urls, --contentRoot and the other host settings are ASP.NET Core's.
+    private static bool IsPassedOn(string name)
+        => name.StartsWith(Separator, StringComparison.Ordinal)
+            && (name.Contains(':', StringComparison.Ordinal) || Array.Exists(MicronFlags.HostSettings, s => s.Equals(name[2..], StringComparison.OrdinalIgnoreCase)));
+
+    private static string? Normalize(Flag flag, string value, string source, ref string? error)
     {
-        var span = text.AsSpan().Trim();
-        (string Suffix, double Seconds)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)];
-        foreach (var (suffix, seconds) in units)
+        if (!SettingValue.TryNormalize(flag.Kind, value, out var normalized, out var problem))
         {
-            if (span.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(span[..^suffix.Length], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
-            {
-                duration = TimeSpan.FromSeconds(value * seconds);
-                return true;
-            }
+            error ??= $"{source}: {problem}";
+            return null;
         }
 
-        if (double.TryParse(span, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var plain))
-        {
-            duration = TimeSpan.FromSeconds(plain);
-            return true;
-        }
-
-        return TimeSpan.TryParse(span, CultureInfo.InvariantCulture, out duration) && duration >= TimeSpan.Zero;
-    }
-
-    private static string Normalize(Flag flag, string value, string source, ref string? error)
-    {
-        switch (flag.Kind)
-        {
-            case FlagKind.Duration:
-                if (TryParseDuration(value, out var duration))
-                {
-                    return duration.ToString("c", CultureInfo.InvariantCulture);
-                }
-
-                error ??= $"{source}: '{value}' is not a duration (use 500ms, 1s, 2m)";
-                return value;
-            case FlagKind.Switch or FlagKind.NegatedSwitch:
-                if (!bool.TryParse(value, out var on))
-                {
-                    error ??= $"{source}: '{value}' is not true or false";
-                }
-
-                return (flag.Kind == FlagKind.Switch ? on : !on) ? "true" : "false";
-            default:
-                return value;
-        }
+        return flag.IsNegated ? (normalized == "true" ? "false" : "true") : normalized;
     }
 
     private static void Store(Dictionary<string, string?> settings, Flag flag, List<string> values)
     {
-        if (flag.Kind == FlagKind.List)
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        if (flag.IsList)
         {
             for (var i = 0; i < values.Count; i++)
             {
@@ -177,33 +181,19 @@ internal sealed class MicronCommandLine
         }
     }
 
-    private static (Flag? Flag, string? Value) Match(string arg)
+    private static (Flag? Flag, string Name, string? Value) Match(string arg, Flag[] flags)
     {
-        foreach (var flag in Flags)
+        var equals = arg.StartsWith(Separator, StringComparison.Ordinal) ? arg.IndexOf('=', StringComparison.Ordinal) : -1;
+        var name = equals < 0 ? arg : arg[..equals];
+        string? value = equals < 0 ? null : arg[(equals + 1)..];
+        foreach (var flag in flags)
         {
-            foreach (var name in flag.Names)
+            if (Array.IndexOf(flag.Names, name) >= 0)
             {
-                if (arg == name)
-                {
-                    return (flag, null);
-                }
-
-                if (name.StartsWith("--", StringComparison.Ordinal)
-                    && arg.Length > name.Length
-                    && arg[name.Length] == '='
-                    && arg.StartsWith(name, StringComparison.Ordinal))
-                {
-                    return (flag, arg[(name.Length + 1)..]);
-                }
+                return (flag, name, value);
             }
         }
 
-        return (null, null);
-    }
-
-    private sealed record Flag(string[] Names, string Key, FlagKind Kind)
-    {
-        /// <summary>The environment variable: <c>--allow-ip</c> is <c>MICRON_ALLOW_IP</c>.</summary>
-        public string Variable { get; } = "MICRON_" + Names[^1].TrimStart('-').Replace('-', '_').ToUpperInvariant();
+        return (null, name, value);
     }
 }

@@ -57,7 +57,7 @@ internal sealed class RemoteCaller(
                     static (state, token) => new ValueTask<HttpResponseMessage>(state.Client.SendAsync(state.Request, token)),
                     (Client: http.Client, Request: request),
                     deadline.Token).ConfigureAwait(false);
-                return await ReadAsync(response, display, resultType, deadline.Token).ConfigureAwait(false);
+                return await ReadAsync(response, instance, display, resultType, deadline.Token).ConfigureAwait(false);
             }
             catch (Polly.CircuitBreaker.BrokenCircuitException)
             {
@@ -111,7 +111,7 @@ internal sealed class RemoteCaller(
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task<object?> ReadAsync(HttpResponseMessage response, string display, Type? resultType, CancellationToken cancellationToken)
+    private async Task<object?> ReadAsync(HttpResponseMessage response, ServiceInstance instance, string display, Type? resultType, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -133,30 +133,13 @@ internal sealed class RemoteCaller(
         }
 
         var status = (int)response.StatusCode;
-        var (code, detail) = await ProblemAsync(response, cancellationToken).ConfigureAwait(false);
+        var (code, detail) = await PeerProblem.ReadAsync(response, cancellationToken).ConfigureAwait(false);
         if (status == StatusCodes.Status504GatewayTimeout)
         {
             throw new TimeoutException(detail);
         }
 
-        throw new RemoteServiceException(status, code, $"{display}: {detail}");
-    }
-
-    private static async Task<(string Code, string Detail)> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var fallback = (Http.ErrorCodes.FromStatus((int)response.StatusCode), response.ReasonPhrase ?? response.StatusCode.ToString());
-        try
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            using var problem = JsonDocument.Parse(text);
-            var root = problem.RootElement;
-            return (
-                root.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String ? code.GetString()! : fallback.Item1,
-                root.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String ? detail.GetString()! : fallback.Item2);
-        }
-        catch (JsonException)
-        {
-            return fallback;
-        }
+        // The instance refused this host, not the call: say which instance, and why.
+        throw new RemoteServiceException(status, code, $"{display}: {PeerProblem.Refusal(status, code, instance.Announcement.Url) ?? detail}");
     }
 }
