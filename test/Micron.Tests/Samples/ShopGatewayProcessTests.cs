@@ -22,7 +22,16 @@ public class ShopGatewayProcessTests
         await using var gateway = HostProcess.StartDll(Cli, ["gateway", .. common]);
         using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = await gateway.WaitForListeningAsync() };
 
-        await Eventually.TrueAsync(async () => (await client.GetAsync("/profile/1")).IsSuccessStatusCode, "the gateway forwarding /profile/1", TimeSpan.FromSeconds(30));
+        var last = "nothing yet";
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var response = await client.GetAsync("/profile/1");
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                return response.IsSuccessStatusCode;
+            },
+            "the gateway forwarding /profile/1",
+            TimeSpan.FromSeconds(30)).ContinueWith(t => t.IsFaulted ? throw new TimeoutException($"{t.Exception!.InnerException!.Message}; its last answer: {last}") : t, TaskScheduler.Default).Unwrap();
         (await client.GetStringAsync("/profile/1")).ShouldBe("""{"user":{"id":1,"username":"micromono"},"score":9}""");
         await Eventually.TrueAsync(async () => (await client.GetAsync("/public")).IsSuccessStatusCode, "the gateway forwarding /public", TimeSpan.FromSeconds(30));
         (await client.GetStringAsync("/public")).ShouldContain("Anyone may read this page."); // the built-in layout shows the model
